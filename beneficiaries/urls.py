@@ -1,0 +1,2 @@
+app_name = "beneficiaries"
+urlpatterns: list = []

@@ -1,0 +1,10 @@
+"""Celery application. Workers: celery -A config worker -l info."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+app = Celery("kenanga")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

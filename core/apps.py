@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Inti")
+
+    def ready(self):
+        from core.registry import register_nav, register_panel
+        from core.roles import Role
+
+        register_nav(
+            _("Jejak audit"), "core:audit", [Role.HEAD, Role.AUDITOR, Role.ADMIN], order=900
+        )
+        register_nav(_("Organisasi"), "core:organisation", [Role.ADMIN], order=910)
+        register_panel("core/panel_audit.html", [Role.HEAD, Role.AUDITOR, Role.ADMIN], order=900)
+        register_panel("core/panel_admin.html", [Role.ADMIN], order=910)

@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from core.organisation import get_organisation
+from core.registry import NAV, visible
+
+
+def kenanga(request):
+    user = getattr(request, "user", None)
+    org = get_organisation()
+    nav = visible(NAV, user) if user is not None else []
+    return {
+        "organisation": org,
+        "nav_items": nav,
+        "debug": settings.DEBUG,
+    }

@@ -1,0 +1,59 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats
+
+from core.crypto import mask_digits
+from core.money import format_rupiah
+from core.money import terbilang as _terbilang
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value, sen=None):
+    """{{ amount|rupiah }} -> Rp1.500.000"""
+    return format_rupiah(value, sen=True if sen == "sen" else None)
+
+
+@register.filter
+def terbilang(value):
+    return _terbilang(value) if value not in (None, "") else ""
+
+
+@register.filter
+def tanggal(value):
+    """{{ date|tanggal }} -> 17 Agu 2025"""
+    return formats.date_format(value, "j M Y") if value else ""
+
+
+@register.filter
+def mask(value):
+    return mask_digits(value or "")
+
+
+@register.simple_tag
+def url_or_none(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def bootstrap(field):
+    """Render a bound field's widget with Bootstrap classes and ARIA state."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type == "checkbox":
+        css = "form-check-input"
+    elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    attrs = {"class": css + (" is-invalid" if field.errors else "")}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_errors"
+    elif field.help_text:
+        attrs["aria-describedby"] = f"{field.auto_id}_help"
+    return field.as_widget(attrs=attrs)

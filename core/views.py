@@ -1,0 +1,73 @@
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from core.exports import table_export_response
+from core.filters import AuditFilter
+from core.forms import OrganisationForm
+from core.models import AuditEntry, Job
+from core.organisation import get_organisation
+from core.permissions import has_mfa, public_view, staff_view
+from core.registry import PANELS, visible
+from core.roles import ALL_ROLES, Role
+from core.services import organisation_save
+from core.tables import AuditTable
+
+
+@public_view
+def home(request):
+    return render(request, "core/home.html")
+
+
+@staff_view(read=ALL_ROLES, mfa_exempt=True)
+def dashboard(request):
+    panels = visible(PANELS, request.user)
+    return render(
+        request, "core/dashboard.html", {"panels": panels, "user_has_mfa": has_mfa(request.user)}
+    )
+
+
+@staff_view(read=[Role.HEAD, Role.AUDITOR, Role.ADMIN])
+def audit_list(request):
+    entries = AuditFilter(request.GET, queryset=AuditEntry.objects.all())
+    table = AuditTable(entries.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export = table_export_response(request, table, "audit-kenanga")
+    if export is not None:
+        return export
+    return render(request, "core/audit_list.html", {"filter": entries, "table": table})
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN])
+def organisation_edit(request):
+    org = get_organisation()
+    form = OrganisationForm(
+        request.POST or None, request.FILES or None, instance=org if org.pk else None
+    )
+    if request.method == "POST" and form.is_valid():
+        organisation_save(form=form, actor=request.user)
+        messages.success(request, _("Profil organisasi disimpan."))
+        return redirect("core:organisation")
+    return render(request, "core/organisation_form.html", {"form": form})
+
+
+@staff_view(read=ALL_ROLES, mfa_exempt=True)
+def job_status(request, pk: int):
+    job = get_object_or_404(Job, pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.has_role(Role.ADMIN, Role.AUDITOR):
+        from django.http import Http404
+
+        raise Http404
+    data = {
+        "status": job.status,
+        "percent": job.percent,
+        "done": job.done,
+        "total": job.total,
+        "message": job.message,
+        "result_url": job.result_url,
+    }
+    if request.headers.get("HX-Request") or request.GET.get("format") != "json":
+        return render(request, "core/job_progress.html", {"job": job})
+    return JsonResponse(data)

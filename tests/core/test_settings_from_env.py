@@ -1,0 +1,90 @@
+"""Configuration comes from the environment, strictly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config import env
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_PRODUCTION_ENV = {
+    "SECRET_KEY": "x7#kq!2v9$Lm4@pZ8&wR1^tY6*uI3(oP0)aS5-dF7+gH9=jK2~lZ4",
+    "KENANGA_DATA_KEY": "q9hQv6oYt3PZ2dQ0b3G5i7b1yJx4l8N2mR6sT0uV3wE=",
+    "ALLOWED_HOSTS": "kenanga.sragenkab.go.id",
+    "DATABASE_URL": "sqlite:////tmp/kenanga-check.sqlite3",
+}
+
+
+def _run(args, extra_env, settings="config.settings.production"):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "SECRET_KEY",
+            "KENANGA_DATA_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
+    }
+    environment.update(extra_env, DJANGO_SETTINGS_MODULE=settings)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_a_warning():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], GOOD_PRODUCTION_ENV
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "KENANGA_DATA_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_a_secret(missing):
+    environment = {k: v for k, v in GOOD_PRODUCTION_ENV.items() if k != missing}
+    result = _run(["manage.py", "check"], environment)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "mysql://x"),
+        ("REDIS_URL", "http://localhost"),
+        ("DEBUG", "maybe"),
+        ("EMAIL_PORT", "lima"),
+        ("KENANGA_DATA_KEY", "short"),
+        ("STRIPE_SECRET_KEY", "pk_oops"),
+        ("ALLOWED_HOSTS", "a,,b"),
+    ],
+)
+def test_a_malformed_value_stops_start_up_naming_the_variable(name, value):
+    result = _run(["manage.py", "check"], {name: value}, settings="config.settings.dev")
+    assert result.returncode != 0
+    assert f"Environment variable {name}" in result.stderr
+
+
+def test_env_helpers_parse_strictly(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "ya")
+    assert env.get_bool("X_BOOL") is True
+    monkeypatch.setenv("X_INT", "-1")
+    with pytest.raises(env.EnvError, match="X_INT"):
+        env.get_int("X_INT", 5, minimum=0)
+    monkeypatch.setenv("X_LIST", "a, b")
+    assert env.get_list("X_LIST") == ["a", "b"]
+    monkeypatch.setenv("X_CHOICE", "c")
+    with pytest.raises(env.EnvError, match="X_CHOICE"):
+        env.get_choice("X_CHOICE", "a", ("a", "b"))

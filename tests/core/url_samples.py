@@ -1,0 +1,17 @@
+"""Arguments for the core URLs that take some (see test_url_access.py).
+
+Each entry maps a URL name to a function of the personas that creates what
+the URL needs and returns its kwargs, or (kwargs, roles) when only some of
+the roles the view admits may see that particular object (the others get 404).
+"""
+
+from core.models import Job
+from core.roles import Role
+
+
+def _job(personas):
+    job = Job.objects.create(kind="demo", created_by=personas[Role.FUND_MANAGER])
+    return {"pk": job.pk}, {Role.FUND_MANAGER, Role.AUDITOR, Role.ADMIN}
+
+
+SAMPLES = {"core:job": _job}
