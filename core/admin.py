@@ -1,29 +1,71 @@
+from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditEntry, Organisation, User, UserRole
+from core.models import AuditEntry, Organisation, User
+from core.permissions import has_mfa
+from core.roles import Role
+from core.services import user_roles_set
 
 
-class UserRoleInline(admin.TabularInline):
-    model = UserRole
-    extra = 1
+class UserChangeForm(BaseUserChangeForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Peran"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta(BaseUserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["roles"] = list(
+                self.instance.role_assignments.values_list("role", flat=True)
+            )
+
+
+class UserCreationForm(BaseUserCreationForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Peran"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Users and their roles; role changes go through the audited service."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_active", "is_staff")
+    list_display = ("email", "full_name", "is_active")
     search_fields = ("email", "full_name")
-    inlines = [UserRoleInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Data diri"), {"fields": ("full_name",)}),
-        (_("Hak"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Hak"), {"fields": ("is_active", "roles")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "password1", "password2", "roles"),
+            },
+        ),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        user_roles_set(user=obj, roles=form.cleaned_data.get("roles", []), actor=request.user)
 
 
 @admin.register(Organisation)
@@ -44,3 +86,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# The Django admin logs in through allauth (so rate limits and TOTP apply) and
+# refuses admins who have not set up TOTP yet, like every other staff page.
+admin.site.login = secure_admin_login(admin.site.login)
+_has_permission = admin.site.has_permission
+
+
+def _has_permission_with_mfa(request):
+    user = request.user
+    if not _has_permission(request):
+        return False
+    return not user.needs_mfa or has_mfa(user)
+
+
+admin.site.has_permission = _has_permission_with_mfa
+admin.site.site_header = _("Administrasi Kenanga")
+admin.site.site_title = "Kenanga"

@@ -55,9 +55,6 @@ def seed_users() -> dict[str, User]:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
-            if Role.ADMIN in roles:
-                user.is_staff = user.is_superuser = True
-                user.save(update_fields=["is_staff", "is_superuser"])
         user_roles_set(user=user, roles=roles, actor=None)
         if (
             user.needs_mfa

@@ -28,7 +28,9 @@ class UserManager(BaseUserManager):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         user = self._create_user(email, password, **extra)
-        UserRole.objects.get_or_create(user=user, role=Role.ADMIN)
+        from core.services import user_roles_set
+
+        user_roles_set(user=user, roles=[Role.ADMIN], actor=None)
         return user
 
 

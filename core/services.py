@@ -53,6 +53,11 @@ def user_roles_set(*, user: User, roles: list[str], actor: User | None) -> None:
     for role in wanted - current:
         UserRole.objects.create(user=user, role=role)
     UserRole.objects.filter(user=user, role__in=current - wanted).delete()
+    # The admin role is what opens the Django admin (users, roles, MFA devices).
+    is_admin = Role.ADMIN in wanted
+    if user.is_staff != is_admin or user.is_superuser != is_admin:
+        user.is_staff = user.is_superuser = is_admin
+        user.save(update_fields=["is_staff", "is_superuser"])
     if wanted != current:
         audit_log(
             user,
