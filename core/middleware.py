@@ -1,4 +1,30 @@
+from django.conf import settings
+from django.utils import translation
+
 from core.audit import reset_request_ip, set_request_ip
+
+
+class LanguageMiddleware:
+    """Speak Indonesian unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an
+    office PC set up in English would get English pages; Kenanga is Indonesian
+    first, and the choice is the user's, kept in the language cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Cookie"]))
+        return response
 
 
 class AuditContextMiddleware:

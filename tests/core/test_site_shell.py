@@ -66,3 +66,8 @@ def test_forms_label_every_field_for_screen_readers(personas, login):
     assert inputs
     for field_id in inputs:
         assert f'for="{field_id}"' in body, field_id
+
+
+def test_a_browser_asking_for_english_still_gets_indonesian_until_the_user_switches(db, client):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in body

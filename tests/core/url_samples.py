@@ -5,12 +5,12 @@ the URL needs and returns its kwargs, or (kwargs, roles) when only some of
 the roles the view admits may see that particular object (the others get 404).
 """
 
-from core.models import Job
 from core.roles import Role
+from tests.factories import JobFactory
 
 
 def _job(personas):
-    job = Job.objects.create(kind="demo", created_by=personas[Role.FUND_MANAGER])
+    job = JobFactory(created_by=personas[Role.FUND_MANAGER])
     return {"pk": job.pk}, {Role.FUND_MANAGER, Role.AUDITOR, Role.ADMIN}
 
 
