@@ -31,7 +31,8 @@ def _identity_rows(household: Household) -> list[list]:
     district = village.parent
     return [
         ["Kepala keluarga", _head_name(household)],
-        ["Nomor KK", household.kk_masked],
+        # The standard PDF fonts have no bullet glyph: mask with asterisks.
+        ["Nomor KK", household.kk_masked.replace("•", "*")],
         ["Desa/kelurahan", f"{village.name}, Kec. {district.name if district else '-'}"],
         ["RT/RW", f"{household.rt or '-'}/{household.rw or '-'}"],
     ]

@@ -396,7 +396,7 @@ def registration_decide(
         raise BeneficiaryError(
             _("Verifikator yang berkunjung tidak boleh memutuskan kunjungannya sendiri.")
         )
-    if registration.registered_by_id == actor.pk and not actor.has_role(Role.HEAD):
+    if registration.registered_by_id == actor.pk:
         raise BeneficiaryError(
             _("Petugas yang mendaftarkan tidak boleh memutuskan pendaftarannya sendiri.")
         )
