@@ -291,7 +291,13 @@ def visit_photo_add_view(request, pk: int):
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            visit_photo_add(visit=visit, actor=request.user, **form.cleaned_data)
+            visit_photo_add(
+                visit=visit,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                consent_by=form.cleaned_data["consent_by"],
+                actor=request.user,
+            )
         except BeneficiaryError as exc:
             messages.error(request, str(exc))
         else:
