@@ -331,10 +331,16 @@ class HomeVisit(models.Model):
         return bool(self.criteria_set) and self.met_count >= self.criteria_set.min_met
 
 
+def _photo_path(instance, filename: str) -> str:
+    # A random name: the uploaded one may hold a person's name and is guessable.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/visits/{uuid.uuid4().hex}.{suffix[:5]}"
+
+
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(HomeVisit, on_delete=models.PROTECT, related_name="photos")
     # Outside MEDIA's public part: served only through a view that checks the role.
-    image = models.FileField(upload_to="private/visits/")
+    image = models.FileField(upload_to=_photo_path)
     caption = models.CharField(_("keterangan"), max_length=200, blank=True)
     consent_by = models.CharField(_("persetujuan diberikan oleh"), max_length=150)
     uploaded_by = models.ForeignKey(

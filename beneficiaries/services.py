@@ -541,6 +541,16 @@ def campaign_open(*, year: int, name: str, actor) -> Campaign:
 
 
 @transaction.atomic
+def campaign_add_household(*, campaign: Campaign, household: Household, actor) -> CampaignItem:
+    """Add a household found during re-verification (usually outcome B)."""
+    if CampaignItem.objects.filter(campaign=campaign, household=household).exists():
+        raise BeneficiaryError(_("Rumah tangga ini sudah ada dalam verifikasi ulang ini."))
+    item = CampaignItem.objects.create(campaign=campaign, household=household)
+    audit_log(item, "beneficiaries.campaign.household_added", actor=actor)
+    return item
+
+
+@transaction.atomic
 def campaign_item_record(
     *, item: CampaignItem, outcome: str, error: str, reason: str, actor, on: dt.date | None = None
 ) -> CampaignItem:

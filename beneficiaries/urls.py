@@ -24,6 +24,7 @@ urlpatterns = [
     path("impor/<int:pk>/", views.import_detail, name="import_detail"),
     path("verifikasi-ulang/", views.campaigns, name="campaigns"),
     path("verifikasi-ulang/<int:pk>/", views.campaign, name="campaign"),
+    path("verifikasi-ulang/<int:pk>/tambah/", views.campaign_add, name="campaign_add"),
     path("verifikasi-ulang/butir/<int:pk>/", views.campaign_item, name="campaign_item"),
     path("pengaduan/", views.complaint_list, name="complaint_list"),
     path("pengaduan/baru/", views.complaint_create, name="complaint_create"),

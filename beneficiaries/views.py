@@ -45,11 +45,13 @@ from beneficiaries.selectors import (
     decision_queue,
     household_detail,
     household_eligibility,
+    household_search,
     may_see_identity,
     village_statistics,
     visits_for_verifier,
 )
 from beneficiaries.services import (
+    campaign_add_household,
     campaign_item_record,
     campaign_open,
     complaint_answer,
@@ -517,6 +519,24 @@ def campaign(request, pk: int):
         "beneficiaries/campaign.html",
         {"campaign": campaign, "summary": summary, "items": items, "form": CampaignItemForm()},
     )
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS, post_only=True)
+def campaign_add(request, pk: int):
+    """Add a household found during the campaign, by NIK or KK number."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    query = request.POST.get("q", "").strip()
+    found = list(household_search(q=query)[:2]) if len(query) >= 16 else []
+    if len(found) != 1:
+        messages.error(request, _("Isi NIK atau nomor KK (16 angka) rumah tangga yang terdaftar."))
+    else:
+        try:
+            campaign_add_household(campaign=campaign, household=found[0], actor=request.user)
+        except BeneficiaryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Rumah tangga ditambahkan ke verifikasi ulang."))
+    return redirect("beneficiaries:campaign", pk=campaign.pk)
 
 
 @staff_view(read=CASEWORKERS, write=CASEWORKERS, post_only=True)

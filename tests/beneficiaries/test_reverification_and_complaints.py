@@ -193,3 +193,25 @@ def test_a_complaint_is_assigned_and_answered_on_its_page(personas, login):
         login(personas[Role.AUDITOR]).post(url, {"action": "answer", "answer": "x"}).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_a_household_found_during_the_campaign_is_added_once_and_recorded_as_b(personas, login):
+    campaign = campaign_open(year=2026, name="", actor=personas[Role.HEAD])
+    home = factories.household()
+    client = login(personas[Role.VERIFIER])
+    url = reverse("beneficiaries:campaign_add", args=[campaign.pk])
+    client.post(url, {"q": home.kk_number})
+    client.post(url, {"q": home.kk_number})
+    client.post(url, {"q": "123"})
+    item = campaign.items.get()
+    assert item.household == home
+    campaign_item_record(
+        item=item,
+        outcome="B",
+        error="exclusion",
+        reason="Janda lansia belum didata.",
+        actor=personas[Role.HEAD],
+    )
+    assert household_is_eligible(household=home, on=dt.date.today())
+    assert campaign_summary(campaign=campaign)[0]["exclusion"] == 1

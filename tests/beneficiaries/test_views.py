@@ -281,3 +281,13 @@ def test_the_head_issues_an_emergency_letter_and_a_verifier_may_not(personas, lo
     assert login(personas[Role.HEAD]).post(url, data).status_code == 302
     assert home.letters.count() == 1
     assert not Card.objects.exists()
+
+
+@pytest.mark.django_db
+def test_search_filters_by_kecamatan(personas, login):
+    keden = factories.household()
+    sragen = factories.household(village="33.14.10.1002")
+    page = login(personas[Role.HEAD]).get(reverse("beneficiaries:search"), {"village": "33.14.10"})
+    text = page.content.decode()
+    assert reverse("beneficiaries:household", args=[sragen.pk]) in text
+    assert reverse("beneficiaries:household", args=[keden.pk]) not in text

@@ -134,5 +134,6 @@ SAMPLES = {
     "beneficiaries:import_detail": _import,
     "beneficiaries:campaign": _campaign,
     "beneficiaries:campaign_item": _campaign_item,
+    "beneficiaries:campaign_add": _campaign,
     "beneficiaries:complaint": _complaint,
 }
