@@ -68,7 +68,9 @@ class ListSource(models.TextChoices):
 
 class Household(models.Model):
     kk_number = EncryptedTextField(_("nomor KK"))
-    kk_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Keyed hashes are unique through Meta.constraints, not unique=True: on
+    # PostgreSQL that also builds a useless LIKE index per column.
+    kk_hash = models.CharField(max_length=64, editable=False)
     village = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
@@ -98,7 +100,8 @@ class Household(models.Model):
             models.CheckConstraint(
                 condition=Q(decile__isnull=True) | Q(decile__gte=1, decile__lte=10),
                 name="beneficiaries_household_decile_1_10",
-            )
+            ),
+            models.UniqueConstraint(fields=["kk_hash"], name="beneficiaries_household_kk_hash"),
         ]
 
     def __str__(self) -> str:
@@ -127,7 +130,7 @@ class Person(models.Model):
         UNIVERSITY = "pt", _("Perguruan tinggi")
 
     nik = EncryptedTextField(_("NIK"))
-    nik_hash = models.CharField(max_length=64, unique=True, editable=False)
+    nik_hash = models.CharField(max_length=64, editable=False)
     name = models.CharField(_("nama"), max_length=150, db_index=True)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
@@ -140,6 +143,9 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("anggota keluarga")
         verbose_name_plural = _("anggota keluarga")
+        constraints = [
+            models.UniqueConstraint(fields=["nik_hash"], name="beneficiaries_person_nik_hash")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -12,13 +12,15 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.errors import BeneficiaryError
 from beneficiaries.models import Household, ImportBatch, Membership, Person, Region
 from beneficiaries.services import kk_hash, nik_hash, region_code_dotted
 from core.audit import audit_log
+from core.crypto import encrypt
 from core.identity import IdentityError, parse_nik, validate_kk
 from core.imports import ImportFileError, RowError, read_table
 
@@ -83,6 +85,7 @@ class ParsedPerson:
     sex: str
     birth_date: dt.date
     relation: str
+    nik_hash: str = ""
 
 
 @dataclass
@@ -95,6 +98,7 @@ class ParsedHousehold:
     rw: str
     decile: int | None
     members: list[ParsedPerson] = field(default_factory=list)
+    kk_hash: str = ""
 
 
 @dataclass
@@ -261,9 +265,13 @@ def parse_national_list(
 
 
 def _check_registry_duplicates(households: dict[str, ParsedHousehold], errors: list[RowError]):
-    """Report KK numbers and NIKs that are already in the registry."""
-    by_kk_hash = {kk_hash(kk): h for kk, h in households.items()}
-    by_nik_hash = {nik_hash(m.nik): m for h in households.values() for m in h.members}
+    """Hash every KK and NIK once, and report those already in the registry."""
+    for household in households.values():
+        household.kk_hash = kk_hash(household.kk)
+        for member in household.members:
+            member.nik_hash = nik_hash(member.nik)
+    by_kk_hash = {h.kk_hash: h for h in households.values()}
+    by_nik_hash = {m.nik_hash: m for h in households.values() for m in h.members}
     for chunk in _chunks(list(by_kk_hash), 900):
         for found in Household.objects.filter(kk_hash__in=chunk).values_list("kk_hash", flat=True):
             errors.append(
@@ -317,8 +325,9 @@ def national_list_commit(
         if batch.status != ImportBatch.Status.PREVIEW:
             raise BeneficiaryError(_("Impor ini sudah diproses."))
         done = 0
+        write = _copy_chunk if connection.vendor == "postgresql" else _write_chunk
         for chunk in _chunks(parsed.households, BATCH_SIZE):
-            _write_chunk(chunk, batch)
+            write(chunk, batch)
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -341,7 +350,7 @@ def _write_chunk(chunk: list[ParsedHousehold], batch: ImportBatch) -> None:
         [
             Household(
                 kk_number=h.kk,
-                kk_hash=kk_hash(h.kk),
+                kk_hash=h.kk_hash,
                 village_id=h.village_code,
                 street_address=h.address,
                 rt=h.rt,
@@ -358,7 +367,7 @@ def _write_chunk(chunk: list[ParsedHousehold], batch: ImportBatch) -> None:
     people = [
         Person(
             nik=m.nik,
-            nik_hash=nik_hash(m.nik),
+            nik_hash=m.nik_hash,
             name=m.name,
             sex=m.sex,
             birth_date=m.birth_date,
@@ -381,3 +390,62 @@ def _write_chunk(chunk: list[ParsedHousehold], batch: ImportBatch) -> None:
             )
             index += 1
     Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+
+
+def _columns(model, names: list[str]) -> str:
+    return ", ".join(model._meta.get_field(name).column for name in names)
+
+
+def _reserve_ids(cursor, model, count: int) -> list[int]:
+    table = model._meta.db_table
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _copy_chunk(chunk: list[ParsedHousehold], batch: ImportBatch) -> None:
+    """Write a chunk with PostgreSQL COPY: ids reserved from the sequences first.
+
+    Same rows as _write_chunk (values encrypted with the same Fernet key the
+    fields use), without the ORM's per-value overhead.
+    """
+    now = timezone.now()
+    people = [m for h in chunk for m in h.members]
+    with connection.cursor() as cursor:
+        household_ids = _reserve_ids(cursor, Household, len(chunk))
+        person_ids = _reserve_ids(cursor, Person, len(people))
+        household_cols = [
+            "id", "kk_number", "kk_hash", "village", "street_address", "rt", "rw", "phone",
+            "list_source", "list_as_of", "decile", "import_batch", "grade", "created_at",
+        ]  # fmt: skip
+        table = Household._meta.db_table
+        with cursor.copy(
+            f"COPY {table} ({_columns(Household, household_cols)}) FROM STDIN"
+        ) as copy:
+            for pk, h in zip(household_ids, chunk, strict=True):
+                copy.write_row(
+                    (pk, encrypt(h.kk), h.kk_hash, h.village_code, encrypt(h.address), h.rt, h.rw,
+                     "", batch.source, batch.as_of, h.decile, batch.pk, "", now)
+                )  # fmt: skip
+        person_cols = [
+            "id", "nik", "nik_hash", "name", "sex", "birth_date", "school_level", "disability",
+            "health_notes",
+        ]  # fmt: skip
+        table = Person._meta.db_table
+        with cursor.copy(f"COPY {table} ({_columns(Person, person_cols)}) FROM STDIN") as copy:
+            for pk, m in zip(person_ids, people, strict=True):
+                copy.write_row(
+                    (pk, encrypt(m.nik), m.nik_hash, m.name, m.sex, m.birth_date, "", "", "")
+                )
+        membership_cols = ["household", "person", "relation", "started_on"]
+        table = Membership._meta.db_table
+        with cursor.copy(
+            f"COPY {table} ({_columns(Membership, membership_cols)}) FROM STDIN"
+        ) as copy:
+            index = 0
+            for household_id, h in zip(household_ids, chunk, strict=True):
+                for m in h.members:
+                    copy.write_row((household_id, person_ids[index], m.relation, batch.as_of))
+                    index += 1

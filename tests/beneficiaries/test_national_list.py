@@ -40,6 +40,11 @@ def test_a_valid_extract_imports_households_members_decile_and_data_date():
     assert household.list_as_of == dt.date(2025, 6, 30)
     assert household.decile == 1
     assert household.village_id == "33.14.01.2001"
+    # Written by bulk_create (SQLite) or COPY (PostgreSQL): both read back clear.
+    assert household.kk_number == "3314011503100001"
+    assert household.street_address == "Dukuh Keden"
+    names = {m.person.nik: m.person.name for m in household.memberships.select_related("person")}
+    assert names["3314015509870002"] == "Sumiyati"
     relations = sorted(household.memberships.values_list("relation", flat=True))
     assert relations == ["child", "head", "spouse"]
     assert AuditEntry.objects.filter(action="beneficiaries.import.committed").count() == 1
