@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -38,6 +39,12 @@ from core.roles import Role
 from core.uploads import validate_document
 
 CARD_GRADES = (Grade.VERY_POOR, Grade.POOR, Grade.NEAR_POOR)
+
+
+def _placeholder() -> str:
+    # Numbers are made from the primary key just after insert; until then a
+    # unique placeholder that fits every number column (20 characters).
+    return "tmp" + uuid.uuid4().hex[:17]
 
 
 def complaint_days() -> int:
@@ -458,7 +465,7 @@ def card_issue(
             household=household, revoked_on__isnull=True, valid_until__gte=on
         ).update(revoked_on=on)
         card = Card.objects.create(
-            number=f"tmp-{timezone.now().timestamp()}-{household.pk}",
+            number=_placeholder(),
             household=household,
             grade=grade,
             valid_from=on,
@@ -488,7 +495,7 @@ def letter_issue(
     if reason not in EmergencyLetter.Reason.values:
         raise BeneficiaryError(_("Pilih alasan surat rekomendasi."))
     letter = EmergencyLetter.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}-{household.pk}",
+        number=_placeholder(),
         household=household,
         reason=reason,
         description=description.strip(),
@@ -610,7 +617,7 @@ def complaint_file(
     if not name.strip() or not description.strip():
         raise BeneficiaryError(_("Nama dan isi pengaduan wajib diisi."))
     complaint = Complaint.objects.create(
-        reference=f"tmp-{timezone.now().timestamp()}",
+        reference=_placeholder(),
         kind=kind,
         channel=channel,
         name=name.strip(),
