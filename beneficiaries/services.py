@@ -230,15 +230,21 @@ def household_register(
             )
     else:
         village = village_get(village_code)
-        household = Household.objects.create(
-            kk_number=kk_number,
-            kk_hash=kk_hash(kk_number),
-            village=village,
-            street_address=street_address.strip(),
-            rt=rt.strip(),
-            rw=rw.strip(),
-            phone=phone.strip(),
-        )
+        try:
+            with transaction.atomic():
+                household = Household.objects.create(
+                    kk_number=kk_number,
+                    kk_hash=kk_hash(kk_number),
+                    village=village,
+                    street_address=street_address.strip(),
+                    rt=rt.strip(),
+                    rw=rw.strip(),
+                    phone=phone.strip(),
+                )
+        except IntegrityError:  # the same KK registered at another desk a moment ago
+            raise BeneficiaryError(
+                _("Nomor KK ini baru saja didaftarkan; cari di registri.")
+            ) from None
         audit_log(household, "beneficiaries.household.created", actor=actor)
         member_add(
             household=household,
