@@ -175,8 +175,10 @@ def read_table(
         )
 
     table = Table(columns=[c for c in columns if c], rows=[])
+    # One conversion of the whole frame: row-by-row .iloc costs ~0.1 ms a row.
+    matrix = frame.to_numpy(dtype=object).tolist()
     for index in range(header_index + 1, len(frame)):
-        values = [_text(v) for v in frame.iloc[index].tolist()]
+        values = [_text(v) for v in matrix[index]]
         if not any(values):
             continue
         row = {col: values[i] for i, col in enumerate(columns) if col and i < len(values)}

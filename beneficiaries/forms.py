@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import (
+    Basis,
+    CampaignItem,
+    Complaint,
+    CriteriaSet,
+    EmergencyLetter,
+    Grade,
+    ListSource,
+    Membership,
+    Person,
+    Registration,
+)
+from core.models import User
+from core.roles import Role
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _users_with(role: str):
+    return User.objects.filter(role_assignments__role=role, is_active=True).order_by("full_name")
+
+
+class VillageCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Kode desa/kelurahan (10 angka Kemendagri)"))
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+
+class DeskForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Jalur"), choices=Registration.Channel.choices)
+    referrer = forms.CharField(label=_("Perujuk (nama/instansi)"), required=False, max_length=150)
+    kk_number = forms.CharField(label=_("Nomor KK"), max_length=20)
+    head_nik = forms.CharField(label=_("NIK kepala keluarga"), max_length=20)
+    head_name = forms.CharField(label=_("Nama kepala keluarga"), max_length=150)
+    head_sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Person.Sex.choices)
+    head_birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    village_code = VillageCodeField()
+    street_address = forms.CharField(label=_("Alamat"), required=False, max_length=300)
+    rt = forms.CharField(label=_("RT"), required=False, max_length=3)
+    rw = forms.CharField(label=_("RW"), required=False, max_length=3)
+    phone = forms.CharField(label=_("Telepon"), required=False, max_length=20)
+    need = forms.CharField(
+        label=_("Kebutuhan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    verifier = forms.ModelChoiceField(
+        label=_("Verifikator untuk kunjungan rumah (bila tidak ada di daftar nasional)"),
+        queryset=User.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verifier"].queryset = _users_with(Role.VERIFIER)
+
+
+class MemberForm(forms.Form):
+    nik = forms.CharField(label=_("NIK"), max_length=20)
+    name = forms.CharField(label=_("Nama"), max_length=150)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Person.Sex.choices)
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    relation = forms.ChoiceField(label=_("Hubungan"), choices=Membership.Relation.choices)
+    school_level = forms.ChoiceField(
+        label=_("Jenjang sekolah"), choices=Person.SchoolLevel.choices, required=False
+    )
+    disability = forms.CharField(label=_("Disabilitas"), required=False, max_length=100)
+    health_notes = forms.CharField(
+        label=_("Catatan kesehatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    move = forms.BooleanField(
+        label=_("Pindahkan bila masih anggota KK lain (riwayat disimpan)"), required=False
+    )
+
+
+class VisitForm(forms.Form):
+    criteria_set = forms.ModelChoiceField(
+        label=_("Set kriteria"), queryset=CriteriaSet.objects.filter(active=True)
+    )
+    met = forms.MultipleChoiceField(
+        label=_("Kriteria terpenuhi"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[],
+    )
+    narrative = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 4}))
+    proposed_grade = forms.ChoiceField(label=_("Usulan tingkat"), choices=Grade.choices)
+    visited_on = forms.DateField(label=_("Tanggal kunjungan"), widget=DATE, initial=dt.date.today)
+
+    def __init__(self, *args, criteria_set: CriteriaSet | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = criteria_set or CriteriaSet.objects.filter(active=True).first()
+        if self.is_bound and self.data.get("criteria_set"):
+            chosen = CriteriaSet.objects.filter(pk=self.data.get("criteria_set")).first() or chosen
+        if chosen is not None:
+            self.fields["criteria_set"].initial = chosen.pk
+            self.fields["met"].choices = [(c.order, c.text) for c in chosen.items.all()]
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=_("Foto (JPEG/PNG)"))
+    caption = forms.CharField(label=_("Keterangan"), required=False, max_length=200)
+    consent_by = forms.CharField(
+        label=_("Nama yang memberi izin difoto (persetujuan)"), max_length=150
+    )
+
+
+class DecisionForm(forms.Form):
+    eligible = forms.TypedChoiceField(
+        label=_("Keputusan"),
+        choices=[("1", _("Layak")), ("0", _("Tidak layak"))],
+        coerce=lambda v: v == "1",
+    )
+    grade = forms.ChoiceField(label=_("Tingkat"), choices=Grade.choices)
+    basis = forms.ChoiceField(label=_("Dasar keputusan"), choices=Basis.choices)
+    basis_reference = forms.CharField(
+        label=_("Rujukan dasar (mis. nomor SKTM)"), required=False, max_length=200
+    )
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LetterForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Alasan"), choices=EmergencyLetter.Reason.choices)
+    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Berkas CSV/XLSX"))
+    source = forms.ChoiceField(label=_("Sumber"), choices=ListSource.choices)
+    as_of = forms.DateField(label=_("Tanggal data"), widget=DATE)
+
+
+class CampaignForm(forms.Form):
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Nama"), required=False, max_length=150)
+
+
+class CampaignItemForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Hasil"), choices=CampaignItem.Outcome.choices)
+    error = forms.ChoiceField(
+        label=_("Kesalahan sasaran"), choices=CampaignItem.Error.choices, required=False
+    )
+    reason = forms.CharField(
+        label=_("Alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ComplaintForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis"), choices=Complaint.Kind.choices)
+    name = forms.CharField(label=_("Nama pengadu"), max_length=150)
+    contact = forms.CharField(label=_("Telepon atau e-mail"), max_length=150)
+    village_code = VillageCodeField(required=False)
+    description = forms.CharField(
+        label=_("Isi pengaduan"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ComplaintAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Tugaskan kepada"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(
+            role_assignments__role__in=[Role.VERIFIER, Role.HEAD], is_active=True
+        ).distinct()
+
+
+class ComplaintAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea(attrs={"rows": 3}))

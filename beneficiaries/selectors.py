@@ -1,0 +1,206 @@
+"""Reads of the household registry, for our views and for the other apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import (
+    CampaignItem,
+    Card,
+    Complaint,
+    EmergencyLetter,
+    HomeVisit,
+    Household,
+    Membership,
+    Region,
+    Registration,
+)
+from beneficiaries.services import kk_hash, nik_hash
+from core.roles import Role
+
+# Roles whose work needs the full NIK and KK number (the home visit, the
+# decision). Everyone else sees them masked; every full view is audited.
+FULL_IDENTITY_ROLES = frozenset({Role.VERIFIER, Role.HEAD})
+
+
+def may_see_identity(user) -> bool:
+    return bool(user.roles & FULL_IDENTITY_ROLES)
+
+
+def household_eligibility(*, household: Household, on: dt.date) -> tuple[bool, str]:
+    """Return whether the household may receive help on `on`, and why (in Indonesian)."""
+    cards = list(Card.objects.filter(household=household).order_by("-valid_until"))
+    for card in cards:
+        if card.is_valid_on(on):
+            return True, _("Kartu %(n)s berlaku sampai %(d)s.") % {
+                "n": card.number,
+                "d": formats.date_format(card.valid_until, "j M Y"),
+            }
+    letters = EmergencyLetter.objects.filter(household=household).order_by("-valid_until")
+    for letter in letters:
+        if letter.is_valid_on(on):
+            return True, _("Surat rekomendasi %(n)s berlaku sampai %(d)s.") % {
+                "n": letter.number,
+                "d": formats.date_format(letter.valid_until, "j M Y"),
+            }
+    if cards:
+        last = cards[0]
+        if last.revoked_on is not None and last.revoked_on <= on:
+            return False, _("Kartu %(n)s dicabut pada %(d)s.") % {
+                "n": last.number,
+                "d": formats.date_format(last.revoked_on, "j M Y"),
+            }
+        if last.valid_until < on:
+            return False, _("Kartu %(n)s habis berlaku pada %(d)s; perlu verifikasi ulang.") % {
+                "n": last.number,
+                "d": formats.date_format(last.valid_until, "j M Y"),
+            }
+        return False, _("Kartu %(n)s baru berlaku mulai %(d)s.") % {
+            "n": last.number,
+            "d": formats.date_format(last.valid_from, "j M Y"),
+        }
+    if letters.exists():
+        return False, _("Surat rekomendasi darurat sudah habis berlaku.")
+    return False, _("Belum ada kartu atau surat rekomendasi yang berlaku.")
+
+
+def household_is_eligible(*, household: Household, on: dt.date) -> bool:
+    """Return True when a valid card or emergency letter covers `on`."""
+    return household_eligibility(household=household, on=on)[0]
+
+
+def eligible_households(*, on: dt.date) -> QuerySet[Household]:
+    """Return the households covered on `on` by a card or a letter (for other apps' forms)."""
+    cards = Card.objects.filter(
+        household=OuterRef("pk"), valid_from__lte=on, valid_until__gte=on
+    ).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+    letters = EmergencyLetter.objects.filter(
+        household=OuterRef("pk"), valid_from__lte=on, valid_until__gte=on
+    )
+    return Household.objects.filter(Q(Exists(cards)) | Q(Exists(letters)))
+
+
+def household_by_nik(*, nik: str) -> Household | None:
+    """Return the active household of the person with this NIK (keyed-hash look-up)."""
+    membership = (
+        Membership.objects.filter(person__nik_hash=nik_hash(nik), ended_on__isnull=True)
+        .select_related("household")
+        .first()
+    )
+    return membership.household if membership else None
+
+
+def household_search(*, q: str = "", village: str = "") -> QuerySet[Household]:
+    """Search by NIK or KK number (exact, by keyed hash), by member name, or by village."""
+    households = Household.objects.select_related("village", "village__parent").annotate(
+        members=Count("memberships", filter=Q(memberships__ended_on__isnull=True))
+    )
+    q = (q or "").strip()
+    if q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        if len(digits) == 16:
+            households = households.filter(
+                Q(kk_hash=kk_hash(digits))
+                | Q(
+                    memberships__person__nik_hash=nik_hash(digits),
+                    memberships__ended_on__isnull=True,
+                )
+            )
+        else:
+            households = households.filter(
+                memberships__person__name__icontains=q, memberships__ended_on__isnull=True
+            )
+    if village:
+        households = households.filter(village__code__startswith=village)
+    return households.distinct().order_by("village__code", "pk")
+
+
+def household_detail(*, pk: int) -> Household:
+    return (
+        Household.objects.select_related("village", "village__parent", "village__parent__parent")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("person").order_by(
+                    "ended_on", "relation", "person__birth_date"
+                ),
+            ),
+            "cards",
+            "letters",
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.select_related(
+                    "decision", "decision__decided_by", "visit", "visit__verifier", "registered_by"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def visits_for_verifier(*, verifier) -> QuerySet[HomeVisit]:
+    return (
+        HomeVisit.objects.filter(verifier=verifier, status=HomeVisit.Status.ASSIGNED)
+        .select_related("registration__household__village")
+        .order_by("assigned_at")
+    )
+
+
+def decision_queue() -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(status=Registration.Status.AWAITING_DECISION)
+        .select_related("household__village", "visit", "visit__verifier", "visit__criteria_set")
+        .order_by("registered_at")
+    )
+
+
+def village_statistics(*, prefix: str = "") -> list[dict]:
+    """Return per village: households, listed, eligible today, open visits."""
+    today = dt.date.today()
+    eligible_ids = eligible_households(on=today).values("pk")
+    rows = (
+        Household.objects.filter(village__code__startswith=prefix)
+        .values("village__code", "village__name", "village__parent__name")
+        .annotate(
+            households=Count("pk", distinct=True),
+            listed=Count("pk", filter=~Q(list_source=""), distinct=True),
+            eligible=Count("pk", filter=Q(pk__in=eligible_ids), distinct=True),
+            awaiting=Count(
+                "registrations",
+                filter=~Q(registrations__status=Registration.Status.DECIDED),
+                distinct=True,
+            ),
+        )
+        .order_by("village__code")
+    )
+    return list(rows)
+
+
+def campaign_summary(*, campaign) -> list[dict]:
+    """Return L/B/P and error counts per village for one campaign."""
+    return list(
+        CampaignItem.objects.filter(campaign=campaign)
+        .values("household__village__code", "household__village__name")
+        .annotate(
+            total=Count("pk"),
+            lulus=Count("pk", filter=Q(outcome="L")),
+            baru=Count("pk", filter=Q(outcome="B")),
+            pas=Count("pk", filter=Q(outcome="P")),
+            pending=Count("pk", filter=Q(outcome="")),
+            inclusion=Count("pk", filter=Q(error="inclusion")),
+            exclusion=Count("pk", filter=Q(error="exclusion")),
+        )
+        .order_by("household__village__code")
+    )
+
+
+def complaints_overdue(*, today: dt.date) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(answered_at__isnull=True, due_on__lt=today)
+
+
+def districts_of(regency_code: str) -> QuerySet[Region]:
+    return Region.objects.filter(parent_id=regency_code, level=Region.Level.DISTRICT)

@@ -1,0 +1,666 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from beneficiaries import pdfs
+from beneficiaries.errors import BeneficiaryError
+from beneficiaries.filters import ComplaintFilter, HouseholdFilter
+from beneficiaries.forms import (
+    CampaignForm,
+    CampaignItemForm,
+    ComplaintAnswerForm,
+    ComplaintAssignForm,
+    ComplaintForm,
+    DecisionForm,
+    DeskForm,
+    ImportForm,
+    LetterForm,
+    MemberForm,
+    PhotoForm,
+    VisitForm,
+)
+from beneficiaries.models import (
+    Campaign,
+    CampaignItem,
+    Card,
+    Complaint,
+    EmergencyLetter,
+    HomeVisit,
+    Household,
+    ImportBatch,
+    Registration,
+    VisitPhoto,
+)
+from beneficiaries.national_list import file_digest, import_refusal, parse_national_list
+from beneficiaries.selectors import (
+    campaign_summary,
+    decision_queue,
+    household_detail,
+    household_eligibility,
+    household_search,
+    may_see_identity,
+    village_statistics,
+    visits_for_verifier,
+)
+from beneficiaries.services import (
+    campaign_add_household,
+    campaign_item_record,
+    campaign_open,
+    complaint_answer,
+    complaint_assign,
+    complaint_file,
+    household_register,
+    household_reveal,
+    letter_issue,
+    member_add,
+    registration_decide,
+    village_get,
+    visit_photo_add,
+    visit_submit,
+)
+from beneficiaries.tables import ComplaintTable, HouseholdTable
+from beneficiaries.tasks import national_list_import
+from core.exports import export_response, table_export_response
+from core.models import Job
+from core.permissions import public_view, require_write, staff_view
+from core.roles import Role
+
+# Staff who work with households: they see masked identity numbers.
+READERS = [Role.VERIFIER, Role.HEAD, Role.FUND_MANAGER, Role.TREASURER]
+CASEWORKERS = [Role.VERIFIER, Role.HEAD]
+
+
+# --- permission helpers: one per object type ------------------------------------
+def _get_household_for_user(request, pk: int, write: bool = False) -> Household:
+    if write:
+        require_write(request, CASEWORKERS)
+    try:
+        return household_detail(pk=pk)
+    except Household.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_visit_for_user(request, pk: int, write: bool = False) -> HomeVisit:
+    visit = get_object_or_404(
+        HomeVisit.objects.select_related("registration__household__village", "criteria_set"), pk=pk
+    )
+    # A verifier sees only the visits given to them; the head sees all.
+    if not request.user.has_role(Role.HEAD, Role.AUDITOR, Role.ADMIN) and (
+        visit.verifier_id != request.user.pk
+    ):
+        raise Http404
+    if write:
+        require_write(request, [Role.VERIFIER])
+    return visit
+
+
+def _get_registration_for_user(request, pk: int, write: bool = False) -> Registration:
+    registration = get_object_or_404(
+        Registration.objects.select_related("household__village", "visit__criteria_set"), pk=pk
+    )
+    if write:
+        require_write(request, CASEWORKERS)
+    return registration
+
+
+def _get_complaint_for_user(request, pk: int, write: bool = False) -> Complaint:
+    complaint = get_object_or_404(Complaint.objects.select_related("village", "assigned_to"), pk=pk)
+    if write:
+        require_write(request, CASEWORKERS)
+    return complaint
+
+
+def _get_item_for_user(request, pk: int, write: bool = False) -> CampaignItem:
+    item = get_object_or_404(CampaignItem.objects.select_related("household", "campaign"), pk=pk)
+    if write:
+        require_write(request, CASEWORKERS)
+    return item
+
+
+def _error(form, exc: BeneficiaryError) -> None:
+    form.add_error(None, str(exc))
+
+
+# --- search, household page, statistics --------------------------------------------
+@staff_view(read=READERS)
+def search(request):
+    households = HouseholdFilter(
+        request.GET,
+        queryset=Household.objects.select_related("village", "village__parent")
+        .annotate(members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+        .order_by("village__code", "pk"),
+    )
+    table = HouseholdTable(households.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    export = table_export_response(request, table, "rumah-tangga")
+    if export is not None:
+        return export
+    return render(request, "beneficiaries/search.html", {"filter": households, "table": table})
+
+
+def _household_context(request, household, *, reveal=False):
+    today = timezone.localdate()
+    eligible, reason = household_eligibility(household=household, on=today)
+    return {
+        "household": household,
+        "reveal": reveal,
+        "may_reveal": may_see_identity(request.user),
+        "eligible": eligible,
+        "eligibility_reason": reason,
+        "today": today,
+        "may_write": request.user.has_role(*CASEWORKERS),
+        "may_issue_letter": request.user.has_role(Role.HEAD),
+    }
+
+
+@staff_view(read=READERS)
+def household(request, pk: int):
+    household = _get_household_for_user(request, pk)
+    return render(request, "beneficiaries/household.html", _household_context(request, household))
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS, post_only=True)
+def household_reveal_view(request, pk: int):
+    """Show the full KK number and NIKs once, and record that they were seen."""
+    household = _get_household_for_user(request, pk, write=True)
+    household_reveal(household=household, actor=request.user)
+    return render(
+        request, "beneficiaries/household.html", _household_context(request, household, reveal=True)
+    )
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS)
+def member_add_view(request, pk: int):
+    household = _get_household_for_user(request, pk, write=request.method == "POST")
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_add(household=household, actor=request.user, **form.cleaned_data)
+        except BeneficiaryError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Anggota keluarga ditambahkan."))
+            return redirect("beneficiaries:household", pk=household.pk)
+    return render(request, "beneficiaries/member_form.html", {"form": form, "household": household})
+
+
+@staff_view(read=READERS)
+def statistics(request):
+    rows = village_statistics(prefix=request.GET.get("wilayah", ""))
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        header = [
+            _("Kode"),
+            _("Desa/kelurahan"),
+            _("Kecamatan"),
+            _("KK"),
+            _("Di daftar nasional"),
+            _("Layak hari ini"),
+            _("Dalam proses"),
+        ]
+        data = (
+            [
+                r["village__code"],
+                r["village__name"],
+                r["village__parent__name"],
+                r["households"],
+                r["listed"],
+                r["eligible"],
+                r["awaiting"],
+            ]
+            for r in rows
+        )
+        return export_response(fmt, header, data, "statistik-desa")
+    return render(request, "beneficiaries/statistics.html", {"rows": rows})
+
+
+# --- desk, visits, decisions --------------------------------------------------------
+@staff_view(read=CASEWORKERS, write=CASEWORKERS)
+def desk(request):
+    form = DeskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = household_register(actor=request.user, **form.cleaned_data)
+        except BeneficiaryError as exc:
+            _error(form, exc)
+        else:
+            if registration.matched_national_list:
+                messages.success(
+                    request,
+                    _(
+                        "Keluarga ada di daftar nasional: dasar 'daftar nasional' dicatat, "
+                        "menunggu keputusan."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Keluarga belum ada di daftar nasional: kunjungan rumah ditugaskan kepada "
+                        "%(v)s."
+                    )
+                    % {"v": registration.visit.verifier},
+                )
+            return redirect("beneficiaries:household", pk=registration.household_id)
+    return render(request, "beneficiaries/desk.html", {"form": form})
+
+
+@staff_view(read=[Role.VERIFIER])
+def worklist(request):
+    visits = visits_for_verifier(verifier=request.user)
+    return render(request, "beneficiaries/worklist.html", {"visits": visits})
+
+
+@staff_view(read=CASEWORKERS, write=[Role.VERIFIER])
+def visit(request, pk: int):
+    visit = _get_visit_for_user(request, pk, write=request.method == "POST")
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit_submit(
+                visit=visit,
+                criteria_set=data["criteria_set"],
+                met=data["met"],
+                narrative=data["narrative"],
+                proposed_grade=data["proposed_grade"],
+                visited_on=data["visited_on"],
+                actor=request.user,
+            )
+        except BeneficiaryError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Hasil kunjungan dikirim ke antrean keputusan."))
+            return redirect("beneficiaries:worklist")
+    return render(
+        request,
+        "beneficiaries/visit.html",
+        {"visit": visit, "form": form, "photo_form": PhotoForm(), "photos": visit.photos.all()},
+    )
+
+
+@staff_view(read=[Role.VERIFIER], write=[Role.VERIFIER], post_only=True)
+def visit_photo_add_view(request, pk: int):
+    visit = _get_visit_for_user(request, pk, write=True)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            visit_photo_add(
+                visit=visit,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                consent_by=form.cleaned_data["consent_by"],
+                actor=request.user,
+            )
+        except BeneficiaryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Foto disimpan."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("beneficiaries:visit", pk=visit.pk)
+
+
+@staff_view(read=CASEWORKERS)
+def visit_photo(request, pk: int):
+    photo = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk)
+    _get_visit_for_user(request, photo.visit_id)
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_view(read=CASEWORKERS)
+def decision_queue_view(request):
+    return render(request, "beneficiaries/decision_queue.html", {"registrations": decision_queue()})
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS)
+def decide(request, pk: int):
+    registration = _get_registration_for_user(request, pk, write=request.method == "POST")
+    visit = (
+        HomeVisit.objects.filter(registration=registration).select_related("criteria_set").first()
+    )
+    initial = {"basis": "national_list" if registration.matched_national_list else "local_survey"}
+    if visit and visit.proposed_grade:
+        initial["grade"] = visit.proposed_grade
+    form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = registration_decide(
+                registration=registration, actor=request.user, **form.cleaned_data
+            )
+        except BeneficiaryError as exc:
+            _error(form, exc)
+        else:
+            if decision.eligible:
+                messages.success(request, _("Keluarga dinyatakan layak; kartu diterbitkan."))
+            else:
+                messages.info(request, _("Keluarga dinyatakan tidak layak."))
+            return redirect("beneficiaries:household", pk=registration.household_id)
+    criteria = list(visit.criteria_set.items.all()) if visit and visit.criteria_set else []
+    return render(
+        request,
+        "beneficiaries/decide.html",
+        {"registration": registration, "visit": visit, "form": form, "criteria": criteria},
+    )
+
+
+# --- cards and letters ------------------------------------------------------------
+@staff_view(read=READERS)
+def card_pdf(request, pk: int):
+    card = get_object_or_404(Card.objects.select_related("household__village"), pk=pk)
+    url = request.build_absolute_uri(reverse("beneficiaries:check", args=[card.check_token]))
+    return pdfs.pdf_response(pdfs.card_pdf(card=card, check_url=url), card.number.replace("/", "-"))
+
+
+@staff_view(read=READERS)
+def letter_pdf(request, pk: int):
+    letter = get_object_or_404(EmergencyLetter.objects.select_related("household__village"), pk=pk)
+    url = request.build_absolute_uri(reverse("beneficiaries:check", args=[letter.check_token]))
+    return pdfs.pdf_response(
+        pdfs.letter_pdf(letter=letter, check_url=url), letter.number.replace("/", "-")
+    )
+
+
+@staff_view(read=[Role.HEAD], write=[Role.HEAD])
+def letter_create(request, pk: int):
+    household = _get_household_for_user(request, pk)
+    if request.method == "POST":
+        require_write(request, [Role.HEAD])
+    form = LetterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter_issue(household=household, actor=request.user, **form.cleaned_data)
+        except BeneficiaryError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Surat rekomendasi darurat diterbitkan (berlaku 1 bulan)."))
+            return redirect("beneficiaries:household", pk=household.pk)
+    return render(request, "beneficiaries/letter_form.html", {"form": form, "household": household})
+
+
+@public_view
+def check(request, token: str):
+    """Tell anyone holding a card or letter whether it is valid: nothing else."""
+    document = (
+        Card.objects.filter(check_token=token).first()
+        or EmergencyLetter.objects.filter(check_token=token).first()
+    )
+    if document is None:
+        raise Http404
+    today = timezone.localdate()
+    return render(
+        request,
+        "beneficiaries/check.html",
+        {"valid": document.is_valid_on(today), "valid_until": document.valid_until},
+    )
+
+
+# --- national-list import --------------------------------------------------------------
+@staff_view(read=CASEWORKERS, write=CASEWORKERS)
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        digest = file_digest(data)
+        refusal = import_refusal(
+            source=form.cleaned_data["source"], as_of=form.cleaned_data["as_of"], digest=digest
+        )
+        if refusal:
+            form.add_error(None, refusal)
+        else:
+            batch = ImportBatch(
+                source=form.cleaned_data["source"],
+                as_of=form.cleaned_data["as_of"],
+                filename=upload.name[:255],
+                file_sha256=digest,
+                created_by=request.user,
+            )
+            batch.file.save(f"{digest}.bin", ContentFile(data), save=False)
+            batch.save()
+            return redirect("beneficiaries:import_detail", pk=batch.pk)
+    batches = ImportBatch.objects.select_related("created_by").order_by("-created_at")[:20]
+    return render(request, "beneficiaries/import_upload.html", {"form": form, "batches": batches})
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS)
+def import_detail(request, pk: int):
+    batch = get_object_or_404(ImportBatch.objects.select_related("job"), pk=pk)
+    if request.method == "POST":
+        require_write(request, CASEWORKERS)
+        if batch.status == ImportBatch.Status.PREVIEW and batch.job_id is None:
+            job = Job.objects.create(kind="beneficiaries.national_list", created_by=request.user)
+            batch.job = job
+            batch.save(update_fields=["job"])
+            national_list_import.delay(batch.pk, job.pk)
+        return redirect("beneficiaries:import_detail", pk=batch.pk)
+    parsed = None
+    if batch.status == ImportBatch.Status.PREVIEW and batch.job_id is None:
+        with batch.file.open("rb") as fh:
+            parsed = parse_national_list(fh.read(), filename=batch.filename)
+    job = Job.objects.filter(pk=batch.job_id).first()
+    return render(
+        request,
+        "beneficiaries/import_detail.html",
+        {
+            "batch": batch,
+            "parsed": parsed,
+            "preview": parsed.households[:20] if parsed else [],
+            "errors": parsed.errors[:200] if parsed else [],
+            "job": job,
+        },
+    )
+
+
+# --- re-verification -------------------------------------------------------------------
+@staff_view(read=CASEWORKERS, write=[Role.HEAD])
+def campaigns(request):
+    form = CampaignForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_open(actor=request.user, **form.cleaned_data)
+        except BeneficiaryError as exc:
+            _error(form, exc)
+        else:
+            return redirect("beneficiaries:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "beneficiaries/campaigns.html",
+        {"form": form, "campaigns": Campaign.objects.all()},
+    )
+
+
+@staff_view(read=CASEWORKERS)
+def campaign(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    summary = campaign_summary(campaign=campaign)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        header = [
+            "Kode desa",
+            "Desa",
+            "Jumlah",
+            "L",
+            "B",
+            "P",
+            "Belum",
+            "Salah masuk",
+            "Salah keluar",
+        ]
+        rows = (
+            [
+                s["household__village__code"],
+                s["household__village__name"],
+                s["total"],
+                s["lulus"],
+                s["baru"],
+                s["pas"],
+                s["pending"],
+                s["inclusion"],
+                s["exclusion"],
+            ]
+            for s in summary
+        )
+        return export_response(fmt, header, rows, f"verifikasi-ulang-{campaign.year}")
+    items = campaign.items.select_related("household__village").filter(outcome="")[:100]
+    return render(
+        request,
+        "beneficiaries/campaign.html",
+        {"campaign": campaign, "summary": summary, "items": items, "form": CampaignItemForm()},
+    )
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS, post_only=True)
+def campaign_add(request, pk: int):
+    """Add a household found during the campaign, by NIK or KK number."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    query = request.POST.get("q", "").strip()
+    found = list(household_search(q=query)[:2]) if len(query) >= 16 else []
+    if len(found) != 1:
+        messages.error(request, _("Isi NIK atau nomor KK (16 angka) rumah tangga yang terdaftar."))
+    else:
+        try:
+            campaign_add_household(campaign=campaign, household=found[0], actor=request.user)
+        except BeneficiaryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Rumah tangga ditambahkan ke verifikasi ulang."))
+    return redirect("beneficiaries:campaign", pk=campaign.pk)
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS, post_only=True)
+def campaign_item(request, pk: int):
+    item = _get_item_for_user(request, pk, write=True)
+    form = CampaignItemForm(request.POST)
+    if form.is_valid():
+        try:
+            campaign_item_record(item=item, actor=request.user, **form.cleaned_data)
+        except BeneficiaryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Hasil verifikasi ulang dicatat."))
+    else:
+        messages.error(request, _("Pilih hasil: L, B atau P."))
+    return redirect("beneficiaries:campaign", pk=item.campaign_id)
+
+
+# --- complaints ----------------------------------------------------------------------
+@staff_view(read=CASEWORKERS)
+def complaint_list(request):
+    complaints = ComplaintFilter(
+        request.GET, queryset=Complaint.objects.select_related("assigned_to")
+    )
+    table = ComplaintTable(complaints.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    export = table_export_response(request, table, "pengaduan")
+    if export is not None:
+        return export
+    return render(request, "beneficiaries/complaints.html", {"filter": complaints, "table": table})
+
+
+def _complaint_from_form(form, *, channel, actor):
+    village = None
+    code = form.cleaned_data.get("village_code")
+    if code:
+        village = village_get(code)
+    return complaint_file(
+        kind=form.cleaned_data["kind"],
+        channel=channel,
+        name=form.cleaned_data["name"],
+        contact=form.cleaned_data["contact"],
+        description=form.cleaned_data["description"],
+        village=village,
+        actor=actor,
+    )
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS)
+def complaint_create(request):
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = _complaint_from_form(
+                form, channel=Complaint.Channel.DESK, actor=request.user
+            )
+        except BeneficiaryError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Pengaduan dicatat: %(r)s.") % {"r": complaint.reference})
+            return redirect("beneficiaries:complaint", pk=complaint.pk)
+    return render(request, "beneficiaries/complaint_form.html", {"form": form, "public": False})
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS)
+def complaint(request, pk: int):
+    complaint = _get_complaint_for_user(request, pk, write=request.method == "POST")
+    assign_form = ComplaintAssignForm(
+        request.POST if request.POST.get("action") == "assign" else None
+    )
+    answer_form = ComplaintAnswerForm(
+        request.POST if request.POST.get("action") == "answer" else None
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "assign" and assign_form.is_valid():
+                complaint_assign(
+                    complaint=complaint,
+                    assignee=assign_form.cleaned_data["assignee"],
+                    actor=request.user,
+                )
+                return redirect("beneficiaries:complaint", pk=complaint.pk)
+            if request.POST.get("action") == "answer" and answer_form.is_valid():
+                complaint_answer(
+                    complaint=complaint,
+                    answer=answer_form.cleaned_data["answer"],
+                    actor=request.user,
+                )
+                messages.success(request, _("Jawaban disimpan."))
+                return redirect("beneficiaries:complaint", pk=complaint.pk)
+        except BeneficiaryError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "beneficiaries/complaint.html",
+        {
+            "complaint": complaint,
+            "assign_form": assign_form,
+            "answer_form": answer_form,
+            "overdue": complaint.is_overdue(timezone.localdate()),
+        },
+    )
+
+
+@public_view
+def complaint_public(request):
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = _complaint_from_form(form, channel=Complaint.Channel.PUBLIC, actor=None)
+        except BeneficiaryError as exc:
+            _error(form, exc)
+        else:
+            return render(request, "beneficiaries/complaint_thanks.html", {"complaint": complaint})
+    return render(request, "beneficiaries/complaint_form.html", {"form": form, "public": True})
+
+
+@public_view
+def complaint_track(request):
+    """Show the state of a complaint by its reference: never its contents."""
+    reference = request.GET.get("nomor", "").strip().upper()
+    complaint = Complaint.objects.filter(reference=reference).first() if reference else None
+    return render(
+        request,
+        "beneficiaries/complaint_track.html",
+        {"reference": reference, "complaint": complaint, "today": timezone.localdate()},
+    )

@@ -1,0 +1,217 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from beneficiaries.errors import BeneficiaryError
+from beneficiaries.models import CampaignItem, Card, Complaint, Grade
+from beneficiaries.selectors import campaign_summary, complaints_overdue, household_is_eligible
+from beneficiaries.services import (
+    campaign_item_record,
+    campaign_open,
+    card_issue,
+    complaint_answer,
+    complaint_file,
+)
+from core.roles import Role
+from tests.beneficiaries import factories
+
+
+def _campaign_with(personas, *homes, year=2026):
+    for home in homes:
+        card_issue(
+            household=home, grade=Grade.POOR, actor=personas[Role.HEAD], on=dt.date(2025, 3, 1)
+        )
+    return campaign_open(year=year, name="", actor=personas[Role.HEAD])
+
+
+@pytest.mark.django_db
+def test_a_campaign_lists_the_households_whose_cards_end_this_year(personas):
+    due, later = factories.household(), factories.household()
+    card_issue(household=later, grade=Grade.POOR, actor=personas[Role.HEAD], on=dt.date(2026, 6, 1))
+    campaign = _campaign_with(personas, due)
+    assert list(campaign.items.values_list("household", flat=True)) == [due.pk]
+    with pytest.raises(BeneficiaryError, match="sudah dibuka"):
+        campaign_open(year=2026, name="", actor=personas[Role.HEAD])
+
+
+@pytest.mark.django_db
+def test_outcome_l_ends_the_card_and_p_renews_it_for_a_year(personas):
+    graduated, still_poor = factories.household(), factories.household()
+    campaign = _campaign_with(personas, graduated, still_poor)
+    on = dt.date(2026, 2, 1)
+    items = {i.household_id: i for i in campaign.items.all()}
+    campaign_item_record(
+        item=items[graduated.pk],
+        outcome="L",
+        error="inclusion",
+        reason="Sudah punya warung dan sepeda motor.",
+        actor=personas[Role.VERIFIER],
+        on=on,
+    )
+    campaign_item_record(
+        item=items[still_poor.pk],
+        outcome="P",
+        error="",
+        reason="",
+        actor=personas[Role.VERIFIER],
+        on=on,
+    )
+    assert not household_is_eligible(household=graduated, on=on)
+    assert household_is_eligible(household=still_poor, on=dt.date(2027, 1, 31))
+    assert Card.objects.filter(household=still_poor).count() == 2
+    summary = campaign_summary(campaign=campaign)
+    assert summary == [
+        {
+            "household__village__code": "33.14.01.2001",
+            "household__village__name": "Keden",
+            "total": 2,
+            "lulus": 1,
+            "baru": 0,
+            "pas": 1,
+            "pending": 0,
+            "inclusion": 1,
+            "exclusion": 0,
+        }
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("outcome", "error", "reason", "message"),
+    [
+        ("X", "", "", "L, B atau P"),
+        ("L", "inclusion", "", "alasan"),
+        ("P", "inclusion", "terdaftar", "hanya untuk hasil L"),
+        ("L", "exclusion", "miskin", "hanya untuk hasil B"),
+    ],
+)
+def test_bad_outcomes_and_errors_without_reason_are_refused(
+    personas, outcome, error, reason, message
+):
+    home = factories.household()
+    campaign = _campaign_with(personas, home)
+    with pytest.raises(BeneficiaryError, match=message):
+        campaign_item_record(
+            item=campaign.items.get(),
+            outcome=outcome,
+            error=error,
+            reason=reason,
+            actor=personas[Role.HEAD],
+        )
+    assert campaign.items.get().outcome == ""
+
+
+@pytest.mark.django_db
+def test_the_campaign_item_view_checks_roles(personas, login):
+    home = factories.household()
+    item = _campaign_with(personas, home).items.get()
+    url = reverse("beneficiaries:campaign_item", args=[item.pk])
+    assert login(personas[Role.AUDITOR]).post(url, {"outcome": "P"}).status_code == 403
+    assert login(personas["outsider"]).post(url, {"outcome": "P"}).status_code == 404
+    assert login(personas[Role.VERIFIER]).get(url).status_code == 405
+    assert login(personas[Role.VERIFIER]).post(url, {"outcome": "P"}).status_code == 302
+    assert CampaignItem.objects.get(pk=item.pk).outcome == "P"
+
+
+@pytest.mark.django_db
+def test_a_complaint_gets_a_reference_and_a_due_date_and_is_flagged_when_overdue(personas):
+    complaint = complaint_file(
+        kind=Complaint.Kind.MISSED,
+        channel=Complaint.Channel.DESK,
+        name="Bu Sarmi",
+        contact="081300000",
+        description="Tetangga kami sangat miskin tetapi belum terdaftar.",
+        on=dt.date(2026, 1, 5),
+    )
+    assert complaint.reference == f"ADU-2026-{complaint.pk:05d}"
+    assert complaint.due_on == dt.date(2026, 1, 19)
+    assert not complaint.is_overdue(dt.date(2026, 1, 19))
+    assert complaint.is_overdue(dt.date(2026, 1, 20))
+    assert list(complaints_overdue(today=dt.date(2026, 1, 20))) == [complaint]
+    complaint_answer(
+        complaint=complaint, answer="Sudah dijadwalkan kunjungan.", actor=personas[Role.HEAD]
+    )
+    assert list(complaints_overdue(today=dt.date(2026, 1, 20))) == []
+    with pytest.raises(BeneficiaryError):
+        complaint_answer(complaint=complaint, answer="lagi", actor=personas[Role.HEAD])
+
+
+@pytest.mark.django_db
+def test_a_complaint_without_contact_is_refused_and_nothing_saved():
+    with pytest.raises(BeneficiaryError, match="telepon atau e-mail"):
+        complaint_file(kind="dispute", channel="public", name="Anon", contact="  ", description="x")
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_public_form_works_without_login_and_the_tracker_shows_no_contents(client, org):
+    form = {
+        "kind": "dispute",
+        "name": "Pak Darmo",
+        "contact": "081355500",
+        "village_code": "3314012001",
+        "description": "Keluarga kami ditolak padahal tidak mampu.",
+    }
+    refused = client.post(reverse("beneficiaries:complaint_public"), {**form, "contact": ""})
+    assert refused.status_code == 200 and not Complaint.objects.exists()
+    page = client.post(reverse("beneficiaries:complaint_public"), form).content.decode()
+    complaint = Complaint.objects.get()
+    assert complaint.reference in page and complaint.channel == "public"
+    tracked = client.get(reverse("beneficiaries:complaint_track"), {"nomor": complaint.reference})
+    text = tracked.content.decode()
+    assert "sedang ditangani" in text
+    assert "Pak Darmo" not in text and "081355500" not in text and "ditolak" not in text
+
+
+@pytest.mark.django_db
+def test_the_complaint_list_flags_overdue_ones(personas, login):
+    complaint_file(
+        kind="dispute",
+        channel="desk",
+        name="A",
+        contact="0812",
+        description="x",
+        on=dt.date(2020, 1, 1),
+    )
+    page = login(personas[Role.HEAD]).get(reverse("beneficiaries:complaint_list")).content.decode()
+    assert "TERLAMBAT" in page
+
+
+@pytest.mark.django_db
+def test_a_complaint_is_assigned_and_answered_on_its_page(personas, login):
+    complaint = complaint_file(
+        kind="dispute", channel="desk", name="A", contact="0812", description="x"
+    )
+    url = reverse("beneficiaries:complaint", args=[complaint.pk])
+    client = login(personas[Role.HEAD])
+    client.post(url, {"action": "assign", "assignee": personas[Role.VERIFIER].pk})
+    client.post(url, {"action": "answer", "answer": "Akan dikunjungi."})
+    complaint.refresh_from_db()
+    assert complaint.assigned_to == personas[Role.VERIFIER] and complaint.is_answered
+    assert (
+        login(personas[Role.AUDITOR]).post(url, {"action": "answer", "answer": "x"}).status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
+def test_a_household_found_during_the_campaign_is_added_once_and_recorded_as_b(personas, login):
+    campaign = campaign_open(year=2026, name="", actor=personas[Role.HEAD])
+    home = factories.household()
+    client = login(personas[Role.VERIFIER])
+    url = reverse("beneficiaries:campaign_add", args=[campaign.pk])
+    client.post(url, {"q": home.kk_number})
+    client.post(url, {"q": home.kk_number})
+    client.post(url, {"q": "123"})
+    item = campaign.items.get()
+    assert item.household == home
+    campaign_item_record(
+        item=item,
+        outcome="B",
+        error="exclusion",
+        reason="Janda lansia belum didata.",
+        actor=personas[Role.HEAD],
+    )
+    assert household_is_eligible(household=home, on=dt.date.today())
+    assert campaign_summary(campaign=campaign)[0]["exclusion"] == 1
