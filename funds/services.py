@@ -662,3 +662,34 @@ def period_close(*, year: int, month: int, actor, today: dt.date | None = None) 
 def parse_amount_or_error(value) -> Decimal:
     """Parse a user-typed amount into a Decimal or raise LedgerError."""
     return _amount(value)
+
+
+# --- statements ------------------------------------------------------------------------------
+@transaction.atomic
+def statement_sign(*, date_from: dt.date, date_to: dt.date, actor):
+    """Record the head's sign-off of the statements of a period, bound to their figures."""
+    from funds.models import StatementSignoff
+    from funds.statements import statements_for_period
+
+    if date_from > date_to:
+        raise LedgerError(_("Tanggal awal sesudah tanggal akhir."))
+    if date_to >= timezone.localdate():
+        raise LedgerError(_("Hanya periode yang sudah berakhir yang dapat disahkan."))
+    figures = statements_for_period(date_from=date_from, date_to=date_to)
+    if not figures.balanced:
+        raise LedgerError(_("Laporan tidak seimbang; jalankan verify_ledger sebelum mengesahkan."))
+    signoff, created = StatementSignoff.objects.get_or_create(
+        date_from=date_from,
+        date_to=date_to,
+        figures_hash=figures.figures_hash,
+        defaults={"signed_by": actor},
+    )
+    if not created:
+        raise LedgerError(_("Laporan periode ini dengan angka yang sama sudah disahkan."))
+    audit_log(
+        signoff,
+        "funds.statement.signed",
+        actor=actor,
+        changes={"from": date_from, "to": date_to, "figures_hash": figures.figures_hash},
+    )
+    return signoff
