@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
@@ -17,7 +17,9 @@ class RupiahColumn(tables.Column):
 
 class FundTable(tables.Table):
     name = tables.Column(
-        accessor="fund__name", verbose_name=_("Dana"), linkify=lambda record: record.fund_url
+        accessor="fund__name",
+        verbose_name=_("Dana"),
+        linkify=lambda record: reverse("funds:fund", kwargs={"code": record.fund.code}),
     )
     code = tables.Column(accessor="fund__code", verbose_name=_("Kode"))
     restriction = tables.Column(
@@ -87,7 +89,7 @@ class PeriodTable(tables.Table):
         attrs = {"class": "table table-sm"}
 
     def render_period(self, record):
-        return format_html("{:02d}/{}", record.month, record.year)
+        return f"{record.month:02d}/{record.year}"
 
     def value_period(self, record):
         return f"{record.month:02d}/{record.year}"

@@ -81,8 +81,6 @@ def _get_statement_for_user(request, pk: int, write: bool = False) -> BankStatem
 @staff_view(read=READERS)
 def fund_list(request):
     rows = fund_balances()
-    for row in rows:
-        row.fund_url = reverse("funds:fund", kwargs={"code": row.fund.code})
     table = FundTable(rows)
     RequestConfig(request, paginate=False).configure(table)
     export = table_export_response(request, table, "saldo-dana")
