@@ -95,8 +95,12 @@ def _lock_accounts(accounts: Iterable[Account]) -> dict[int, Account]:
 
 
 def _lock_head() -> LedgerHead:
-    LedgerHead.objects.get_or_create(pk=1)
-    return LedgerHead.objects.select_for_update().get(pk=1)
+    try:
+        return LedgerHead.objects.select_for_update().get(pk=1)
+    except LedgerHead.DoesNotExist:
+        # First posting ever; get_or_create survives a concurrent first posting.
+        LedgerHead.objects.get_or_create(pk=1)
+        return LedgerHead.objects.select_for_update().get(pk=1)
 
 
 def period_is_closed(date: dt.date) -> bool:
