@@ -204,8 +204,10 @@ def transaction_post(
     for account, amount in clean:
         acc = accounts[account.pk]
         new_balance[acc.pk] += amount * acc.sign
-        if new_balance[acc.pk] < 0:
-            raise _insufficient(acc, -(amount * acc.sign), acc.balance)
+        # Money reserved by open commitments may not be taken by anything else.
+        floor = acc.committed if amount * acc.sign < 0 else ZERO
+        if new_balance[acc.pk] < floor:
+            raise _insufficient(acc, -(amount * acc.sign), acc.balance - floor)
         postings.append(Posting(account=acc, amount=amount, balance_after=new_balance[acc.pk]))
 
     sequence = head.last_sequence + 1

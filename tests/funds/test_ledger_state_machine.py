@@ -194,8 +194,10 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         txn, effects = item
         opposite = {key: -delta for key, delta in effects.items()}
+        # A reversal may not take money that open commitments reserve.
         allowed = txn.pk not in self.reversed and all(
-            self.balance[key] + delta >= 0 for key, delta in opposite.items()
+            self.balance[key] + delta >= (self.committed.get(key, 0) if delta < 0 else 0)
+            for key, delta in opposite.items()
         )
         try:
             transaction_reverse(transaction=txn, reason="koreksi", actor=None, date=self.date)
