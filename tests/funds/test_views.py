@@ -272,3 +272,81 @@ def test_signing_an_impossible_period_is_refused(ledger, login, personas, bad):
     response = login(personas["head"]).post(reverse("funds:statements"), bad, follow=True)
     assert response.status_code == 200
     assert not StatementSignoff.objects.exists()
+
+
+def _statement_with_match(ledger, give):
+    from funds.models import ReconciliationMatch
+    from funds.reconciliation import statement_import
+
+    txn = give(ledger.matra, "100000", date=dt.date(2025, 5, 5))
+    statement = statement_import(
+        location=ledger.bank,
+        data=b"Tanggal;Keterangan;Jumlah\n05/05/2025;x;100.000\n",
+        filename="s.csv",
+        actor=None,
+    )
+    match = ReconciliationMatch.objects.create(
+        line=statement.lines.get(),
+        posting=txn.postings.get(account__location=ledger.bank),
+        method="manual",
+    )
+    return txn, statement, match
+
+
+@pytest.mark.parametrize(
+    ("name", "read_only"),
+    [
+        ("funds:contribution_new", "auditor"),
+        ("funds:transfer_new", "auditor"),
+        ("funds:transaction_reverse", "fund_manager"),
+        ("funds:periods", "treasurer"),
+        ("funds:reconciliation", "head"),
+        ("funds:statement", "fund_manager"),
+        ("funds:statement_auto_match", "head"),
+        ("funds:match_delete", "auditor"),
+        ("funds:statements", "treasurer"),
+    ],
+)
+def test_every_changing_view_refuses_read_only_roles_and_outsiders(
+    ledger, give, login, personas, name, read_only
+):
+    from funds.models import ReconciliationMatch
+
+    txn, statement, match = _statement_with_match(ledger, give)
+    kwargs = {
+        "funds:transaction_reverse": {"pk": txn.pk},
+        "funds:statement": {"pk": statement.pk},
+        "funds:statement_auto_match": {"pk": statement.pk},
+        "funds:match_delete": {"pk": match.pk},
+    }.get(name, {})
+    url = reverse(name, kwargs=kwargs)
+    assert login(personas[read_only]).post(url, {}).status_code == 403
+    assert login(personas["outsider"]).post(url, {}).status_code == 404
+    assert ReconciliationMatch.objects.filter(pk=match.pk).exists()
+    assert not Transaction.objects.filter(reverses=txn).exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["funds:transaction_reverse", "funds:statement_auto_match", "funds:match_delete"]
+)
+def test_post_only_urls_answer_get_with_405(ledger, give, login, personas, name):
+    txn, statement, match = _statement_with_match(ledger, give)
+    pk = {"funds:transaction_reverse": txn.pk, "funds:statement_auto_match": statement.pk}.get(
+        name, match.pk
+    )
+    assert login(personas["treasurer"]).get(reverse(name, kwargs={"pk": pk})).status_code == 405
+
+
+def test_the_treasurer_undoes_a_wrong_match_and_runs_auto_matching_again(
+    ledger, give, login, personas
+):
+    from funds.models import ReconciliationMatch
+
+    txn, statement, match = _statement_with_match(ledger, give)
+    client = login(personas["treasurer"])
+    response = client.post(reverse("funds:match_delete", kwargs={"pk": match.pk}))
+    assert response["Location"].endswith(f"/{statement.pk}/")
+    assert not ReconciliationMatch.objects.exists()
+    client.post(reverse("funds:statement_auto_match", kwargs={"pk": statement.pk}))
+    rematched = ReconciliationMatch.objects.get()
+    assert rematched.method == "auto" and rematched.posting.transaction == txn
