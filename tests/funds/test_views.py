@@ -375,3 +375,15 @@ def test_the_head_creates_a_restricted_fund_and_bad_input_is_refused(ledger, log
     assert "zakat berizin" in zakat.content.decode()
     assert login(personas["treasurer"]).post(url, form).status_code == 404
     assert login(personas["auditor"]).post(url, form).status_code == 403
+
+
+def test_the_dashboard_panel_shows_what_each_fund_has_available(ledger, give, login, personas):
+    from funds.services import commitment_open
+
+    give(ledger.matra, "1500000")
+    commitment_open(fund=ledger.matra, amount=D("500000"), reference=None, actor=None)
+    page = login(personas["treasurer"]).get(reverse("core:dashboard")).content.decode()
+    assert "MATRA" in page and "Rp1.000.000" in page
+    assert (
+        "MATRA" not in login(personas["verifier"]).get(reverse("core:dashboard")).content.decode()
+    )
