@@ -26,7 +26,7 @@ FUNDS = [
         Fund.Restriction.RESTRICTED,
         "Hibah CSR untuk rehabilitasi rumah tidak layak huni di Kecamatan Sambirejo",
         ["rtlh"],
-        [],
+        ["33.14.05"],  # Kemendagri code of Kecamatan Sambirejo, Sragen
     ),
 ]
 ZAKAT_FUNDS = [
