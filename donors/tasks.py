@@ -1,0 +1,52 @@
+"""Background work of donors: booking a payroll file with a progress bar."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import Job
+
+
+def _job_update(job_id: int, **fields) -> None:
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+@shared_task
+def payroll_import_commit_task(import_id: int, job_id: int, actor_id: int | None) -> None:
+    """Book a previewed payroll file; safe to run twice (a booked file is left alone)."""
+    from core.models import User
+    from donors.errors import DonorError
+    from donors.models import PayrollImport
+    from donors.services import payroll_import_commit
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    imp = PayrollImport.objects.get(pk=import_id)
+    url = reverse("donors:import_detail", args=[import_id])
+    _job_update(job_id, status=Job.Status.RUNNING)
+    try:
+        imp = payroll_import_commit(
+            payroll_import=imp,
+            actor=actor,
+            progress=lambda done, total: _job_update(job_id, done=done, total=total),
+        )
+    except DonorError as exc:
+        message = exc.message + ("" if not exc.errors else " " + " ".join(exc.errors[:5]))
+        _job_update(
+            job_id,
+            status=Job.Status.FAILED,
+            message=message[:1000],
+            finished_at=timezone.now(),
+            result_url=exc.link or url,
+        )
+        return
+    _job_update(
+        job_id,
+        status=Job.Status.DONE,
+        done=imp.row_count,
+        total=imp.row_count,
+        message=f"{imp.row_count} baris dibukukan",
+        finished_at=timezone.now(),
+        result_url=url,
+    )
