@@ -1,0 +1,664 @@
+"""Every write to the ledger. Other apps call these; nothing else creates postings.
+
+Locking order, the same everywhere so that concurrent writers cannot deadlock:
+commitment rows, then the transaction being reversed, then ledger accounts
+(ascending pk), then the ledger head row (which also orders the hash chain).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_log
+from core.money import MoneyError, format_rupiah, parse_amount
+from core.organisation import get_organisation
+from funds.errors import LedgerError
+from funds.models import (
+    ZERO,
+    Account,
+    ClosedPeriod,
+    Commitment,
+    Fund,
+    LedgerHead,
+    MoneyLocation,
+    Posting,
+    ShareLimit,
+    Transaction,
+)
+
+ASNAF = (
+    "fakir",
+    "miskin",
+    "amil",
+    "mualaf",
+    "riqab",
+    "gharimin",
+    "fi_sabilillah",
+    "ibnu_sabil",
+)
+DEFAULT_LIMITS = {
+    ShareLimit.Kind.AMIL_FROM_ZAKAT: Decimal("12.50"),
+    ShareLimit.Kind.COSTS_FROM_INFAK: Decimal("20.00"),
+}
+CENT = Decimal("0.01")
+
+
+# --- helpers -------------------------------------------------------------------------------
+def _amount(value, *, allow_negative: bool = False) -> Decimal:
+    """Return `value` as an exact 2-place Decimal, refusing floats and zero."""
+    if isinstance(value, float):
+        raise LedgerError(_("Jumlah uang harus Decimal, bukan float."))
+    try:
+        if isinstance(value, str):
+            amount = parse_amount(value, allow_negative=allow_negative)
+        else:
+            amount = Decimal(value)
+    except (MoneyError, ArithmeticError, TypeError, ValueError) as exc:
+        raise LedgerError(_("Jumlah tidak terbaca: %(v)s") % {"v": value}) from exc
+    if amount != amount.quantize(CENT):
+        raise LedgerError(_("Jumlah %(v)s memiliki lebih dari dua angka desimal.") % {"v": value})
+    amount = amount.quantize(CENT)
+    if amount == 0 or (amount < 0 and not allow_negative):
+        raise LedgerError(_("Jumlah harus lebih dari nol."))
+    return amount
+
+
+def _reference_parts(reference: models.Model | None) -> tuple[str, str]:
+    if reference is None:
+        return "", ""
+    if reference.pk is None:
+        raise LedgerError(_("Catatan rujukan belum disimpan."))
+    return reference._meta.label_lower, str(reference.pk)
+
+
+def _account_of(owner: Fund | MoneyLocation) -> Account:
+    if isinstance(owner, Fund):
+        return Account.objects.get_or_create(kind=Account.Kind.FUND, fund=owner)[0]
+    return Account.objects.get_or_create(kind=Account.Kind.LOCATION, location=owner)[0]
+
+
+def _lock_accounts(accounts: Iterable[Account]) -> dict[int, Account]:
+    """Lock the accounts in ascending pk order and return fresh copies by pk."""
+    ids = sorted({a.pk for a in accounts})
+    locked = Account.objects.select_for_update(of=("self",)).select_related("fund", "location")
+    return {a.pk: a for a in locked.filter(pk__in=ids).order_by("pk")}
+
+
+def _lock_head() -> LedgerHead:
+    LedgerHead.objects.get_or_create(pk=1)
+    return LedgerHead.objects.select_for_update().get(pk=1)
+
+
+def period_is_closed(date: dt.date) -> bool:
+    return ClosedPeriod.objects.filter(year=date.year, month=date.month).exists()
+
+
+def _refuse_closed(date: dt.date) -> None:
+    if period_is_closed(date):
+        raise LedgerError(
+            _(
+                "Periode %(m)02d/%(y)s sudah ditutup; catat koreksi dengan tanggal di periode "
+                "yang masih terbuka."
+            )
+            % {"m": date.month, "y": date.year}
+        )
+
+
+def transaction_hash(
+    *,
+    sequence: int,
+    kind: str,
+    date: dt.date,
+    description: str,
+    reference_type: str,
+    reference_id: str,
+    reverses_sequence: int | None,
+    programme: str,
+    area: str,
+    asnaf: str,
+    lines: Sequence[tuple[int, Decimal]],
+    prev_hash: str,
+) -> str:
+    """Return the SHA-256 of a transaction's content chained to the previous hash."""
+    content = {
+        "seq": sequence,
+        "kind": str(kind),
+        "date": date.isoformat(),
+        "desc": description,
+        "ref": [reference_type, reference_id],
+        "rev": reverses_sequence,
+        "prog": programme,
+        "area": area,
+        "asnaf": asnaf,
+        "lines": sorted([int(acc), str(Decimal(amt).quantize(CENT))] for acc, amt in lines),
+        "prev": prev_hash,
+    }
+    raw = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _insufficient(account: Account, needed: Decimal, have: Decimal) -> LedgerError:
+    return LedgerError(
+        _("Saldo %(acc)s tidak cukup: tersedia %(have)s, dibutuhkan %(need)s.")
+        % {"acc": account, "have": format_rupiah(have), "need": format_rupiah(needed)}
+    )
+
+
+# --- the one low-level writer -----------------------------------------------------------------
+@transaction.atomic
+def transaction_post(
+    *,
+    kind,
+    date: dt.date,
+    description: str,
+    lines: list[tuple[Account, Decimal]],
+    reference: models.Model | None = None,
+    actor,
+    reverses: Transaction | None = None,
+    programme: str = "",
+    area: str = "",
+    asnaf: str = "",
+    reference_type: str | None = None,
+    reference_id: str | None = None,
+) -> Transaction:
+    """Post a balanced transaction: lock its accounts, check, chain, write, audit."""
+    if kind not in Transaction.Kind.values:
+        raise LedgerError(_("Jenis transaksi tidak dikenal: %(k)s") % {"k": kind})
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        raise LedgerError(_("Tanggal transaksi wajib diisi."))
+    description = (description or "").strip()
+    if not description:
+        raise LedgerError(_("Uraian transaksi wajib diisi."))
+    if len(lines) < 2:
+        raise LedgerError(_("Satu transaksi membutuhkan paling sedikit dua baris."))
+    clean = [(account, _amount(amount, allow_negative=True)) for account, amount in lines]
+    if sum((amount for _a, amount in clean), ZERO) != 0:
+        raise LedgerError(_("Baris transaksi tidak berjumlah nol; transaksi ditolak."))
+    ref_type, ref_id = _reference_parts(reference)
+    if reference_type is not None:
+        ref_type, ref_id = reference_type, reference_id or ""
+
+    accounts = _lock_accounts(a for a, _amt in clean)
+    if len(accounts) != len({a.pk for a, _amt in clean}):
+        raise LedgerError(_("Akun buku besar tidak ditemukan."))
+    head = _lock_head()
+    # Checked under the head lock, so a period closing cannot slip in between.
+    _refuse_closed(date)
+
+    new_balance = {pk: acc.balance for pk, acc in accounts.items()}
+    postings = []
+    for account, amount in clean:
+        acc = accounts[account.pk]
+        new_balance[acc.pk] += amount * acc.sign
+        if new_balance[acc.pk] < 0:
+            raise _insufficient(acc, -(amount * acc.sign), acc.balance)
+        postings.append(Posting(account=acc, amount=amount, balance_after=new_balance[acc.pk]))
+
+    sequence = head.last_sequence + 1
+    digest = transaction_hash(
+        sequence=sequence,
+        kind=kind,
+        date=date,
+        description=description,
+        reference_type=ref_type,
+        reference_id=ref_id,
+        reverses_sequence=reverses.sequence if reverses else None,
+        programme=programme,
+        area=area,
+        asnaf=asnaf,
+        lines=[(p.account.pk, p.amount) for p in postings],
+        prev_hash=head.last_hash,
+    )
+    txn = Transaction.objects.create(
+        sequence=sequence,
+        kind=kind,
+        date=date,
+        description=description[:255],
+        reference_type=ref_type,
+        reference_id=ref_id,
+        reverses=reverses,
+        programme=programme,
+        area=area,
+        asnaf=asnaf,
+        hash=digest,
+        prev_hash=head.last_hash,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    for posting in postings:
+        posting.transaction = txn
+    Posting.objects.bulk_create(postings)
+    for pk, acc in accounts.items():
+        count = sum(1 for p in postings if p.account.pk == pk)
+        Account.objects.filter(pk=pk).update(
+            balance=new_balance[pk], posting_count=acc.posting_count + count
+        )
+    LedgerHead.objects.filter(pk=head.pk).update(last_sequence=sequence, last_hash=digest)
+    audit_log(
+        txn,
+        "funds.transaction.posted",
+        actor=actor,
+        changes={
+            "kind": kind,
+            "date": date,
+            "lines": [[str(p.account), str(p.amount)] for p in postings],
+            "reverses": reverses.sequence if reverses else None,
+        },
+    )
+    return txn
+
+
+# --- money in and out -----------------------------------------------------------------------
+def _check_fund_class_allowed(fund: Fund) -> None:
+    if fund.restriction in Fund.ZAKAT_ONLY_CLASSES and not get_organisation().is_zakat_body:
+        raise LedgerError(
+            _("Dana zakat hanya ada pada lembaga pengelola zakat berizin (UU 23/2011).")
+        )
+
+
+@transaction.atomic
+def contribution_record(
+    *,
+    fund: Fund,
+    location: MoneyLocation,
+    amount: Decimal,
+    date: dt.date,
+    description: str,
+    reference: models.Model | None,
+    actor,
+    kind=Transaction.Kind.CONTRIBUTION,
+) -> Transaction:
+    """Record money that came in: location +, fund +."""
+    amount = _amount(amount)
+    if not fund.is_active:
+        raise LedgerError(_("Dana %(f)s sudah ditutup dan tidak menerima uang.") % {"f": fund})
+    if not location.is_active:
+        raise LedgerError(_("Tempat uang %(l)s tidak aktif.") % {"l": location})
+    _check_fund_class_allowed(fund)
+    return transaction_post(
+        kind=kind,
+        date=date,
+        description=description,
+        lines=[(_account_of(location), amount), (_account_of(fund), -amount)],
+        reference=reference,
+        actor=actor,
+    )
+
+
+def _check_purpose(fund: Fund, programme: str, area: str, asnaf: str) -> None:
+    if fund.allowed_programmes and programme not in fund.allowed_programmes:
+        raise LedgerError(
+            _("Dana %(f)s terikat untuk program %(p)s; program '%(x)s' tidak diizinkan.")
+            % {"f": fund, "p": ", ".join(fund.allowed_programmes), "x": programme or "-"}
+        )
+    if fund.allowed_areas and not any(area.startswith(a) for a in fund.allowed_areas if a):
+        raise LedgerError(
+            _("Dana %(f)s terikat untuk wilayah %(a)s; wilayah '%(x)s' tidak diizinkan.")
+            % {"f": fund, "a": ", ".join(fund.allowed_areas), "x": area or "-"}
+        )
+    if fund.restriction == Fund.Restriction.ZAKAT and asnaf not in ASNAF:
+        raise LedgerError(_("Zakat hanya boleh disalurkan kepada delapan asnaf; pilih asnafnya."))
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    fund: Fund,
+    location: MoneyLocation,
+    amount: Decimal,
+    date: dt.date,
+    description: str,
+    reference: models.Model | None,
+    actor,
+    commitment: Commitment | None = None,
+    programme: str = "",
+    area: str = "",
+    asnaf: str = "",
+    kind=Transaction.Kind.DISBURSEMENT,
+) -> Transaction:
+    """Record money that went out: fund -, location -. Refused if available is short."""
+    amount = _amount(amount)
+    _check_purpose(fund, programme, area, asnaf)
+    reserved = ZERO
+    if commitment is not None:
+        commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        if commitment.fund_id != fund.pk:
+            raise LedgerError(_("Komitmen ini milik dana lain."))
+        if commitment.status != Commitment.Status.OPEN:
+            raise LedgerError(_("Komitmen ini sudah dibayar atau dilepas."))
+        reserved = commitment.amount
+    fund_account, location_account = _account_of(fund), _account_of(location)
+    locked = _lock_accounts([fund_account, location_account])
+    fund_account = locked[fund_account.pk]
+    if fund_account.available + reserved < amount:
+        raise _insufficient(fund_account, amount, fund_account.available + reserved)
+    if commitment is not None:
+        # The reservation becomes the payment; any unused rest is freed.
+        Account.objects.filter(pk=fund_account.pk).update(
+            committed=fund_account.committed - reserved
+        )
+    txn = transaction_post(
+        kind=kind,
+        date=date,
+        description=description,
+        lines=[(location_account, -amount), (fund_account, amount)],
+        reference=reference,
+        actor=actor,
+        programme=programme,
+        area=area,
+        asnaf=asnaf,
+    )
+    if commitment is not None:
+        commitment.status, commitment.payment, commitment.closed_at = (
+            Commitment.Status.PAID,
+            txn,
+            timezone.now(),
+        )
+        commitment.save(update_fields=["status", "payment", "closed_at"])
+        audit_log(
+            commitment,
+            "funds.commitment.paid",
+            actor=actor,
+            changes={"payment": txn.sequence, "amount": amount},
+        )
+    return txn
+
+
+@transaction.atomic
+def transaction_reverse(
+    *, transaction: Transaction, reason: str, actor, date: dt.date | None = None
+) -> Transaction:
+    """Post the exact opposite of `transaction`, pointing at it; refused twice."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LedgerError(_("Alasan pembalikan wajib diisi."))
+    original = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    if original.reverses_id is not None:
+        raise LedgerError(_("Transaksi pembalik tidak dapat dibalik lagi; catat transaksi baru."))
+    if Transaction.objects.filter(reverses=original).exists():
+        raise LedgerError(_("Transaksi #%(n)s sudah pernah dibalik.") % {"n": original.sequence})
+    lines = [(p.account, -p.amount) for p in original.postings.select_related("account")]
+    try:
+        with transaction_savepoint():
+            return transaction_post(
+                kind=original.kind,
+                date=date or timezone.localdate(),
+                description=_("Pembalikan #%(n)s: %(r)s") % {"n": original.sequence, "r": reason},
+                lines=lines,
+                reference_type=original.reference_type,
+                reference_id=original.reference_id,
+                actor=actor,
+                reverses=original,
+                programme=original.programme,
+                area=original.area,
+                asnaf=original.asnaf,
+            )
+    except IntegrityError as exc:  # the unique `reverses` key: a concurrent reversal won
+        raise LedgerError(
+            _("Transaksi #%(n)s sudah pernah dibalik.") % {"n": original.sequence}
+        ) from exc
+
+
+def transaction_savepoint():
+    from django.db import transaction as db_transaction
+
+    return db_transaction.atomic()
+
+
+# --- transfers and their rules ----------------------------------------------------------------
+def share_limit(*, kind: str, date: dt.date) -> Decimal:
+    """Return the percentage limit of `kind` valid on `date`."""
+    row = ShareLimit.objects.filter(kind=kind, valid_from__lte=date).order_by("-valid_from").first()
+    return row.rate if row else DEFAULT_LIMITS[kind]
+
+
+def _collected(restriction: str, date: dt.date) -> Decimal:
+    """Return what funds of `restriction` received in `date`'s year up to `date`."""
+    total = Posting.objects.filter(
+        account__fund__restriction=restriction,
+        transaction__kind=Transaction.Kind.CONTRIBUTION,
+        transaction__date__year=date.year,
+        transaction__date__lte=date,
+    ).aggregate(s=Sum("amount"))["s"]
+    return -(total or ZERO)
+
+
+def _taken(source: str, target: str, date: dt.date) -> Decimal:
+    """Return what moved from `source`-class funds to `target`-class funds this year."""
+    total = (
+        Posting.objects.filter(
+            account__fund__restriction=source,
+            transaction__kind=Transaction.Kind.TRANSFER,
+            transaction__date__year=date.year,
+            transaction__postings__account__fund__restriction=target,
+        )
+        .distinct()
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    return total or ZERO
+
+
+def _check_share(source: Fund, amount: Decimal, date: dt.date, kind: str, target: str) -> None:
+    rate = share_limit(kind=kind, date=date)
+    cap = (_collected(source.restriction, date) * rate / 100).quantize(CENT)
+    taken = _taken(source.restriction, target, date)
+    if taken + amount > cap:
+        raise LedgerError(
+            _(
+                "Batas %(rate)s%% terlampaui: sudah diambil %(taken)s, batas tahun ini %(cap)s "
+                "dari penerimaan %(cls)s."
+            )
+            % {
+                "rate": rate,
+                "taken": format_rupiah(taken),
+                "cap": format_rupiah(cap),
+                "cls": source.get_restriction_display(),
+            }
+        )
+
+
+def transfer_check(*, source: Fund, target: Fund, amount: Decimal, date: dt.date) -> None:
+    """Raise LedgerError when the rules forbid moving money from `source` to `target`."""
+    R = Fund.Restriction
+    if source.pk == target.pk:
+        raise LedgerError(_("Dana asal dan dana tujuan sama."))
+    if not target.is_active:
+        raise LedgerError(_("Dana tujuan %(f)s sudah ditutup.") % {"f": target})
+    _check_fund_class_allowed(target)
+    if source.restriction == R.RESTRICTED:
+        keeps = target.restriction == R.RESTRICTED and all(
+            (set(tgt) and set(tgt) <= set(src)) or (not src and not tgt)
+            for src, tgt in (
+                (source.allowed_programmes, target.allowed_programmes),
+                (source.allowed_areas, target.allowed_areas),
+            )
+        )
+        if not keeps or (
+            not source.allowed_programmes
+            and not source.allowed_areas
+            and source.purpose.strip() != target.purpose.strip()
+        ):
+            raise LedgerError(
+                _("Dana terikat %(f)s tidak boleh keluar dari tujuannya.") % {"f": source}
+            )
+    if source.restriction == R.ZAKAT:
+        if target.restriction == R.AMIL:
+            _check_share(source, amount, date, ShareLimit.Kind.AMIL_FROM_ZAKAT, R.AMIL)
+        elif target.restriction != R.ZAKAT:
+            raise LedgerError(_("Zakat tidak boleh dipindahkan ke dana selain zakat atau amil."))
+    elif target.restriction == R.ZAKAT:
+        raise LedgerError(_("Dana lain tidak boleh dicampur ke dana zakat (PSAK 109)."))
+    if source.restriction == R.INFAK_SEDEKAH and target.restriction == R.AMIL:
+        _check_share(source, amount, date, ShareLimit.Kind.COSTS_FROM_INFAK, R.AMIL)
+    if source.restriction == R.NON_HALAL and target.restriction in (R.AMIL, R.INFAK_SEDEKAH):
+        raise LedgerError(_("Dana nonhalal tidak boleh dipakai untuk amil atau infak/sedekah."))
+
+
+@transaction.atomic
+def transfer_record(
+    *,
+    source: Fund,
+    target: Fund,
+    amount: Decimal,
+    date: dt.date,
+    description: str,
+    actor,
+    reference: models.Model | None = None,
+) -> Transaction:
+    """Move money between funds (fund A -, fund B +) when the rules allow it."""
+    amount = _amount(amount)
+    source_account, target_account = _account_of(source), _account_of(target)
+    locked = _lock_accounts([source_account, target_account])
+    # Checked after the lock: the share limits count earlier transfers.
+    transfer_check(source=source, target=target, amount=amount, date=date)
+    src = locked[source_account.pk]
+    if src.available < amount:
+        raise _insufficient(src, amount, src.available)
+    return transaction_post(
+        kind=Transaction.Kind.TRANSFER,
+        date=date,
+        description=description,
+        lines=[(src, amount), (locked[target_account.pk], -amount)],
+        reference=reference,
+        actor=actor,
+    )
+
+
+# --- commitments -----------------------------------------------------------------------------
+@transaction.atomic
+def commitment_open(
+    *, fund: Fund, amount: Decimal, reference: models.Model | None, actor
+) -> Commitment:
+    """Reserve `amount` of the fund for an approved, unpaid disbursement."""
+    amount = _amount(amount)
+    account = _lock_accounts([_account_of(fund)])[_account_of(fund).pk]
+    if account.available < amount:
+        raise _insufficient(account, amount, account.available)
+    Account.objects.filter(pk=account.pk).update(committed=account.committed + amount)
+    ref_type, ref_id = _reference_parts(reference)
+    commitment = Commitment.objects.create(
+        fund=fund,
+        amount=amount,
+        reference_type=ref_type,
+        reference_id=ref_id,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_log(commitment, "funds.commitment.opened", actor=actor, changes={"amount": amount})
+    return commitment
+
+
+@transaction.atomic
+def commitment_release(*, commitment: Commitment, actor, reason: str = "") -> Commitment:
+    """Free an open commitment's reservation without paying it."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != Commitment.Status.OPEN:
+        raise LedgerError(_("Hanya komitmen terbuka yang dapat dilepas."))
+    account = _account_of(commitment.fund)
+    account = _lock_accounts([account])[account.pk]
+    Account.objects.filter(pk=account.pk).update(committed=account.committed - commitment.amount)
+    commitment.status = Commitment.Status.RELEASED
+    commitment.release_reason = reason[:255]
+    commitment.closed_at = timezone.now()
+    commitment.save(update_fields=["status", "release_reason", "closed_at"])
+    audit_log(commitment, "funds.commitment.released", actor=actor, changes={"reason": reason})
+    return commitment
+
+
+# --- funds and money locations ----------------------------------------------------------------
+@transaction.atomic
+def fund_create(
+    *,
+    code: str,
+    name: str,
+    restriction: str = Fund.Restriction.UNRESTRICTED,
+    purpose: str = "",
+    allowed_programmes: list[str] | None = None,
+    allowed_areas: list[str] | None = None,
+    actor,
+) -> Fund:
+    """Create a fund and its ledger account."""
+    fund = Fund(
+        code=code,
+        name=name,
+        restriction=restriction,
+        purpose=purpose,
+        allowed_programmes=list(allowed_programmes or []),
+        allowed_areas=list(allowed_areas or []),
+    )
+    _check_fund_class_allowed(fund)
+    if fund.restriction == Fund.Restriction.RESTRICTED and not (
+        purpose.strip() or fund.allowed_programmes or fund.allowed_areas
+    ):
+        raise LedgerError(_("Dana terikat wajib menyebut tujuan, program, atau wilayahnya."))
+    if Fund.objects.filter(code=code).exists():
+        raise LedgerError(_("Kode dana %(c)s sudah dipakai.") % {"c": code})
+    fund.save()
+    audit_log(fund, "funds.fund.created", actor=actor, changes={"code": code, "name": name})
+    return fund
+
+
+@transaction.atomic
+def fund_close(*, fund: Fund, actor) -> Fund:
+    """Close a fund to new money; it may still spend what it holds."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    fund.is_active = False
+    fund.save(update_fields=["is_active"])
+    audit_log(fund, "funds.fund.closed", actor=actor)
+    return fund
+
+
+@transaction.atomic
+def money_location_create(
+    *, code: str, name: str, kind: str, bank_name: str = "", account_number: str = "", actor
+) -> MoneyLocation:
+    """Create a money location and its ledger account."""
+    if MoneyLocation.objects.filter(code=code).exists():
+        raise LedgerError(_("Kode tempat uang %(c)s sudah dipakai.") % {"c": code})
+    location = MoneyLocation.objects.create(
+        code=code, name=name, kind=kind, bank_name=bank_name, account_number=account_number
+    )
+    audit_log(location, "funds.location.created", actor=actor, changes={"code": code})
+    return location
+
+
+# --- periods ---------------------------------------------------------------------------------
+@transaction.atomic
+def period_close(*, year: int, month: int, actor, today: dt.date | None = None) -> ClosedPeriod:
+    """Close a finished month: afterwards nothing may be dated inside it."""
+    today = today or timezone.localdate()
+    if not 1 <= month <= 12:
+        raise LedgerError(_("Bulan tidak sah."))
+    last_day = dt.date(year, month, calendar.monthrange(year, month)[1])
+    if last_day >= today:
+        raise LedgerError(_("Bulan yang belum berakhir tidak dapat ditutup."))
+    head = _lock_head()
+    if ClosedPeriod.objects.filter(year=year, month=month).exists():
+        raise LedgerError(_("Periode %(m)02d/%(y)s sudah ditutup.") % {"m": month, "y": year})
+    period = ClosedPeriod.objects.create(
+        year=year,
+        month=month,
+        closed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        last_sequence=head.last_sequence,
+        last_hash=head.last_hash,
+    )
+    audit_log(
+        period,
+        "funds.period.closed",
+        actor=actor,
+        changes={"last_sequence": head.last_sequence, "last_hash": head.last_hash},
+    )
+    return period
+
+
+def parse_amount_or_error(value) -> Decimal:
+    """Parse a user-typed amount into a Decimal or raise LedgerError."""
+    return _amount(value)
