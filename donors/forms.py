@@ -227,7 +227,7 @@ class GiftForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("channel") == Contribution.Channel.TRANSFER and not data.get("proof"):
-            if "proof" not in self.errors:
-                self.add_error("proof", _("Transfer bank wajib disertai bukti transfer."))
+        transfer = data.get("channel") == Contribution.Channel.TRANSFER
+        if transfer and not data.get("proof") and "proof" not in self.errors:
+            self.add_error("proof", _("Transfer bank wajib disertai bukti transfer."))
         return data
