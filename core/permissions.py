@@ -63,9 +63,9 @@ def has_mfa(user) -> bool:
 def check_access(request: HttpRequest, access: Access):
     """Return a response that refuses the request, or None when it may go on."""
     user = request.user
-    if access.post_only and request.method in SAFE_METHODS:
-        return HttpResponseNotAllowed(["POST"])
     if access.public:
+        if access.post_only and request.method in SAFE_METHODS:
+            return HttpResponseNotAllowed(["POST"])
         if request.method not in SAFE_METHODS and access.write and not access.may_write(user):
             raise PermissionDenied
         return None
@@ -73,6 +73,10 @@ def check_access(request: HttpRequest, access: Access):
         return redirect_to_login(request.get_full_path())
     if not access.may_read(user):
         raise Http404
+    # After the login and reader checks, so that a POST-only URL does not reveal itself
+    # to outsiders and anonymous visitors are sent to log in (as test_url_access expects).
+    if access.post_only and request.method in SAFE_METHODS:
+        return HttpResponseNotAllowed(["POST"])
     if request.method not in SAFE_METHODS and not access.may_write(user):
         raise PermissionDenied(_("Peran Anda hanya boleh membaca halaman ini."))
     if not access.mfa_exempt and user.needs_mfa and not has_mfa(user):
