@@ -375,17 +375,30 @@ def contribution_reverse(*, contribution: Contribution, reason: str, actor) -> C
 
 
 # --- Payroll imports -------------------------------------------------------------------------
-def _committed_import(*, opd: Opd, scheme: Scheme, period: dt.date, sha256: str = ""):
-    same_month = PayrollImport.objects.filter(
+def _committed_import(*, opd: Opd, scheme: Scheme, period: dt.date):
+    return PayrollImport.objects.filter(
         status=PayrollImport.Status.COMMITTED, opd=opd, scheme=scheme, period=period
     ).first()
-    if same_month:
-        return same_month
-    if sha256:
-        return PayrollImport.objects.filter(
-            status=PayrollImport.Status.COMMITTED, sha256=sha256
-        ).first()
-    return None
+
+
+def _same_file_warning(*, sha256: str, period: dt.date) -> str:
+    """Warn when the very same bytes were booked for another month.
+
+    Not refused: an OPD whose staff and amounts did not change sends identical
+    files month after month. The same OPD and month twice is refused instead.
+    """
+    other = (
+        PayrollImport.objects.filter(status=PayrollImport.Status.COMMITTED, sha256=sha256)
+        .exclude(period=period)
+        .select_related("opd")
+        .first()
+    )
+    if other is None:
+        return ""
+    return _(
+        "Isi berkas sama persis dengan berkas %(opd)s bulan %(month)s yang sudah dibukukan: "
+        "pastikan bulannya benar."
+    ) % {"opd": other.opd.code, "month": f"{other.period:%m/%Y}"}
 
 
 def _refuse_twice(first: PayrollImport) -> DonorError:
@@ -423,7 +436,7 @@ def payroll_import_prepare(
     """
     period = month_start(period)
     sha256 = hashlib.sha256(data).hexdigest()
-    first = _committed_import(opd=opd, scheme=scheme, period=period, sha256=sha256)
+    first = _committed_import(opd=opd, scheme=scheme, period=period)
     if first is not None:
         raise _refuse_twice(first)
     check = payroll_file_check(
@@ -437,6 +450,9 @@ def payroll_import_prepare(
     )
     if not check.ok:
         return None, check
+    warning = _same_file_warning(sha256=sha256, period=period)
+    if warning:
+        check.warnings.append(warning)
     with transaction.atomic():
         draft = PayrollImport.objects.create(
             opd=opd,
@@ -486,9 +502,7 @@ def payroll_import_commit(
             if imp.status == PayrollImport.Status.COMMITTED:
                 return imp  # a second run of the same task changes nothing
             raise DonorError(_("Impor ini tidak lagi dapat dibukukan."))
-        first = _committed_import(
-            opd=imp.opd, scheme=imp.scheme, period=imp.period, sha256=imp.sha256
-        )
+        first = _committed_import(opd=imp.opd, scheme=imp.scheme, period=imp.period)
         if first is not None:
             raise _refuse_twice(first)
         check = payroll_file_check(

@@ -182,11 +182,20 @@ def test_the_same_opd_and_month_twice_is_refused_with_a_link_to_the_first(books,
     assert Contribution.objects.count() == 2
 
 
-def test_the_same_file_twice_is_refused_even_for_another_month(books, prepare):
+def test_the_same_file_twice_is_refused(books, prepare):
     first, _ = prepare(dinkes_march())
     payroll_import_commit(payroll_import=first, actor=books.manager)
-    with pytest.raises(DonorError):
-        prepare(dinkes_march(), period=PERIOD.replace(month=4))
+    with pytest.raises(DonorError, match="sudah dibukukan"):
+        prepare(dinkes_march())
+    assert Contribution.objects.count() == 2
+
+
+def test_an_identical_file_for_another_month_is_allowed_but_the_preview_warns(books, prepare):
+    first, _ = prepare(dinkes_march())
+    payroll_import_commit(payroll_import=first, actor=books.manager)
+    april, check = prepare(dinkes_march(), period=PERIOD.replace(month=4))
+    assert april is not None
+    assert "sama persis dengan berkas DINKES bulan 03/2025" in april.preview["warnings"][0]
 
 
 def test_two_drafts_of_one_month_cannot_both_be_booked(books, prepare):
