@@ -252,6 +252,9 @@ class PayrollImport(models.Model):
     new_donor_count = models.PositiveIntegerField(_("donatur baru"), default=0)
     flagged_count = models.PositiveIntegerField(_("baris bertanda"), default=0)
     preview = models.JSONField(_("pratinjau"), default=dict, blank=True)
+    # The rows as read from the file, so that booking checks them against the
+    # database again without reading the file a second time.
+    parsed_rows = models.JSONField(default=list, blank=True)
     transaction = models.ForeignKey(
         "funds.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,9 @@ ALIASES = {
     "JUMLAH_RP": "JUMLAH",
 }
 MAX_ERRORS_SHOWN = 200
-LOOKUP_CHUNK = 900  # stays under SQLite's limit of query parameters
+# SQLite limits the parameters of one query; PostgreSQL takes long IN lists well.
+LOOKUP_CHUNK = {"sqlite": 900}
+DEFAULT_LOOKUP_CHUNK = 20_000
 
 
 @dataclass
@@ -136,8 +139,24 @@ def payroll_file_check(
     progress: Callable[[int, int], None] | None = None,
 ) -> PayrollCheck:
     """Read and check every row of a payroll file; return rows or errors, never write."""
+    check = payroll_file_parse(data=data, filename=filename)
+    if check.ok:
+        payroll_rows_match(
+            check,
+            opd=opd,
+            scheme=scheme,
+            period=period,
+            expected_count=expected_count,
+            expected_total=expected_total,
+        )
+    if progress:
+        progress(check.count, check.count)
+    return check
+
+
+def payroll_file_parse(*, data: bytes, filename: str) -> PayrollCheck:
+    """Read a payroll file and check each row on its own (no database)."""
     check = PayrollCheck()
-    period = month_start(period)
     try:
         table = read_table(data, filename=filename, required=REQUIRED_COLUMNS, aliases=ALIASES)
     except ImportFileError as exc:
@@ -178,10 +197,22 @@ def payroll_file_check(
             check.rows.append(CheckedRow(row=line, nip=nip, name=name, amount=amount))
 
     _check_totals_row(check, table.totals_row)
-    if not check.ok:
-        return check
-    check.total = sum((r.amount for r in check.rows), Decimal("0.00"))
-    _match_donors(check, opd=opd, scheme=scheme, period=period)
+    if check.ok:
+        check.total = sum((r.amount for r in check.rows), Decimal("0.00"))
+    return check
+
+
+def payroll_rows_match(
+    check: PayrollCheck,
+    *,
+    opd: Opd,
+    scheme: Scheme,
+    period: dt.date,
+    expected_count: int | None = None,
+    expected_total: Decimal | None = None,
+) -> PayrollCheck:
+    """Match parsed rows to donors and enrolments, and compare the control totals."""
+    _match_donors(check, opd=opd, scheme=scheme, period=month_start(period))
     if expected_count is not None and expected_count != check.count:
         check.add_error(
             _("Jumlah baris berkas (%(n)d) tidak sama dengan jumlah pada slip transfer (%(e)d).")
@@ -192,8 +223,19 @@ def payroll_file_check(
             _("Total berkas (%(t)s) tidak sama dengan total pada slip transfer (%(e)s).")
             % {"t": format_rupiah(check.total), "e": format_rupiah(expected_total)}
         )
-    if progress:
-        progress(check.count, check.count)
+    return check
+
+
+def rows_to_json(check: PayrollCheck) -> list[list]:
+    """Return the parsed rows compactly, to be matched again when the draft is booked."""
+    return [[r.row, r.nip, r.name, str(r.amount)] for r in check.rows]
+
+
+def rows_from_json(rows: list[list]) -> PayrollCheck:
+    check = PayrollCheck(
+        rows=[CheckedRow(row=r, nip=n, name=name, amount=Decimal(a)) for r, n, name, a in rows]
+    )
+    check.total = sum((r.amount for r in check.rows), Decimal("0.00"))
     return check
 
 
@@ -225,18 +267,19 @@ def _check_totals_row(check: PayrollCheck, totals_row) -> None:
 
 def _match_donors(check: PayrollCheck, *, opd: Opd, scheme: Scheme, period: dt.date) -> None:
     """Find each row's donor and enrolment in a few queries; flag what needs a look."""
+    chunk_size = LOOKUP_CHUNK.get(connection.vendor, DEFAULT_LOOKUP_CHUNK)
     nips = [r.nip for r in check.rows]
     donors: dict[str, dict] = {}
-    for i in range(0, len(nips), LOOKUP_CHUNK):
-        for d in Donor.objects.filter(nip__in=nips[i : i + LOOKUP_CHUNK]).values(
+    for i in range(0, len(nips), chunk_size):
+        for d in Donor.objects.filter(nip__in=nips[i : i + chunk_size]).values(
             "id", "nip", "name", "opd_id", "is_active"
         ):
             donors[d["nip"]] = d
     donor_ids = [d["id"] for d in donors.values()]
     enrolments: dict[int, dict] = {}
     already_paid: set[int] = set()
-    for i in range(0, len(donor_ids), LOOKUP_CHUNK):
-        chunk = donor_ids[i : i + LOOKUP_CHUNK]
+    for i in range(0, len(donor_ids), chunk_size):
+        chunk = donor_ids[i : i + chunk_size]
         for e in (
             Enrolment.objects.filter(scheme=scheme, donor_id__in=chunk, start__lte=period)
             .filter(Q(end__isnull=True) | Q(end__gte=period))

@@ -17,6 +17,7 @@ from core.audit import audit_log, diff, snapshot
 from core.money import format_rupiah
 from core.organisation import get_organisation
 from donors import ledger
+from donors.bulk import bulk_insert
 from donors.errors import DonorError
 from donors.models import (
     Contribution,
@@ -30,7 +31,14 @@ from donors.models import (
     SchemeRate,
     _public_token,
 )
-from donors.payroll import PayrollCheck, month_start, payroll_file_check
+from donors.payroll import (
+    PayrollCheck,
+    month_start,
+    payroll_file_check,
+    payroll_rows_match,
+    rows_from_json,
+    rows_to_json,
+)
 from donors.selectors import scheme_minimum
 
 DONOR_FIELDS = [
@@ -267,7 +275,7 @@ def _receipts_issue(
         )
         for c, n in zip(contributions, numbers, strict=True)
     ]
-    return Receipt.objects.bulk_create(receipts, batch_size=BULK)
+    return bulk_insert(Receipt, receipts)
 
 
 def _void_receipts(queryset, reason: str) -> int:
@@ -470,6 +478,7 @@ def payroll_import_prepare(
             new_donor_count=check.new_donor_count,
             flagged_count=check.flagged_count,
             preview=check.summary(),
+            parsed_rows=rows_to_json(check),
             created_by=actor if getattr(actor, "pk", None) else None,
         )
         audit_log(
@@ -496,6 +505,7 @@ def payroll_import_commit(
         imp = (
             PayrollImport.objects.select_for_update(of=("self",))
             .select_related("opd", "scheme__fund", "location")
+            .defer("content")
             .get(pk=payroll_import.pk)
         )
         if imp.status != PayrollImport.Status.DRAFT:
@@ -505,9 +515,8 @@ def payroll_import_commit(
         first = _committed_import(opd=imp.opd, scheme=imp.scheme, period=imp.period)
         if first is not None:
             raise _refuse_twice(first)
-        check = payroll_file_check(
-            data=bytes(imp.content),
-            filename=imp.filename,
+        check = payroll_rows_match(
+            rows_from_json(imp.parsed_rows),
             opd=imp.opd,
             scheme=imp.scheme,
             period=imp.period,
@@ -577,12 +586,12 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
             row.donor_id = donor.pk
     to_enrol = [r for r in check.rows if r.needs_enrolment]
     if to_enrol:
-        enrolments = Enrolment.objects.bulk_create(
+        enrolments = bulk_insert(
+            Enrolment,
             [
                 Enrolment(donor_id=r.donor_id, scheme=scheme, monthly_amount=r.amount, start=period)
                 for r in to_enrol
             ],
-            batch_size=BULK,
         )
         for row, enrolment in zip(to_enrol, enrolments, strict=True):
             row.enrolment_id = enrolment.pk
@@ -625,7 +634,7 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
         )
         if progress and i % BULK == 0:
             progress(i // 2, check.count)
-    contributions = Contribution.objects.bulk_create(contributions, batch_size=BULK)
+    contributions = bulk_insert(Contribution, contributions)
     _receipts_issue(contributions, fund=scheme.fund, issued_on=received_on)
     if progress:
         progress(check.count, check.count)

@@ -272,3 +272,27 @@ def test_a_contribution_row_of_a_file_cannot_be_reversed_alone(books, prepare):
         contribution_reverse(
             contribution=imp.contributions.first(), reason="salah", actor=books.manager
         )
+
+
+def test_a_file_large_enough_for_copy_books_every_row_with_its_own_receipt(books, prepare):
+    # 600 rows: above donors.bulk.COPY_FROM, so PostgreSQL takes the COPY path.
+    import datetime as dt
+
+    nips = [
+        f"{dt.date(1970, 1, 1) + dt.timedelta(days=i):%Y%m%d}199501{1 + i % 2}{i % 999 + 1:03d}"
+        for i in range(600)
+    ]
+    data = csv_file([(nip, f"Pegawai {i}", f"{100 + i}.000") for i, nip in enumerate(nips)])
+    draft, check = prepare(data)
+    assert check.ok, check.errors[:3]
+    imp = payroll_import_commit(payroll_import=draft, actor=books.manager)
+    assert (
+        imp.contributions.count() == 600 and Enrolment.objects.filter(start=PERIOD).count() == 600
+    )
+    pairs = Receipt.objects.filter(contribution__payroll_import=imp).values_list(
+        "number", "contribution__donor__nip", "contribution__amount"
+    )
+    by_nip = {nip: (number, amount) for number, nip, amount in pairs}
+    assert sorted(n for n, _ in by_nip.values()) == list(range(1, 601))
+    assert by_nip[nips[10]][1] == Decimal("110000.00")
+    assert all(c.created_at is not None for c in imp.contributions.all()[:5])
