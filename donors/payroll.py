@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from core.identity import IdentityError, parse_nip
@@ -35,9 +36,7 @@ ALIASES = {
     "JUMLAH_RP": "JUMLAH",
 }
 MAX_ERRORS_SHOWN = 200
-# SQLite limits the parameters of one query; PostgreSQL takes long IN lists well.
-LOOKUP_CHUNK = {"sqlite": 900}
-DEFAULT_LOOKUP_CHUNK = 20_000
+SQLITE_CHUNK = 900  # under SQLite's limit of parameters per query
 
 
 @dataclass
@@ -265,21 +264,35 @@ def _check_totals_row(check: PayrollCheck, totals_row) -> None:
         )
 
 
+def _chunks(values: list, sql_type: str):
+    """Yield what to put in an `__in` lookup: one array parameter on PostgreSQL, chunks on SQLite.
+
+    PostgreSQL takes `IN (SELECT unnest(%s))` with the whole list as one
+    parameter, which avoids binding 15.000 separate parameters; SQLite limits
+    the parameters of a query, so it gets chunks.
+    """
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        yield RawSQL(f"SELECT unnest(%s::{sql_type}[])", [values])  # noqa: S611 - type is ours
+        return
+    for i in range(0, len(values), SQLITE_CHUNK):
+        yield values[i : i + SQLITE_CHUNK]
+
+
 def _match_donors(check: PayrollCheck, *, opd: Opd, scheme: Scheme, period: dt.date) -> None:
     """Find each row's donor and enrolment in a few queries; flag what needs a look."""
-    chunk_size = LOOKUP_CHUNK.get(connection.vendor, DEFAULT_LOOKUP_CHUNK)
     nips = [r.nip for r in check.rows]
     donors: dict[str, dict] = {}
-    for i in range(0, len(nips), chunk_size):
-        for d in Donor.objects.filter(nip__in=nips[i : i + chunk_size]).values(
+    for chunk in _chunks(nips, "text"):
+        for d in Donor.objects.filter(nip__in=chunk).values(
             "id", "nip", "name", "opd_id", "is_active"
         ):
             donors[d["nip"]] = d
     donor_ids = [d["id"] for d in donors.values()]
     enrolments: dict[int, dict] = {}
     already_paid: set[int] = set()
-    for i in range(0, len(donor_ids), chunk_size):
-        chunk = donor_ids[i : i + chunk_size]
+    for chunk in _chunks(donor_ids, "bigint"):
         for e in (
             Enrolment.objects.filter(scheme=scheme, donor_id__in=chunk, start__lte=period)
             .filter(Q(end__isnull=True) | Q(end__gte=period))
@@ -295,6 +308,12 @@ def _match_donors(check: PayrollCheck, *, opd: Opd, scheme: Scheme, period: dt.d
             ).values_list("donor_id", flat=True)
         )
 
+    # Translated once, not once per row (15.000 rows made gettext a visible cost).
+    msg_new = _("Donatur baru: akan dibuat dan didaftarkan pada skema.")
+    msg_other_opd = _("Tercatat di OPD lain.")
+    msg_paid = _("Sudah ada setoran bulan ini dari berkas lain.")
+    msg_not_enrolled = _("Belum terdaftar pada skema: akan didaftarkan.")
+    msg_amount = _("Jumlah berbeda dari kepesertaan (%(amount)s).")
     for row in check.rows:
         donor = donors.get(row.nip)
         if donor is None:
@@ -307,7 +326,7 @@ def _match_donors(check: PayrollCheck, *, opd: Opd, scheme: Scheme, period: dt.d
                     )
                 )
                 continue
-            row.flags.append(_("Donatur baru: akan dibuat dan didaftarkan pada skema."))
+            row.flags.append(msg_new)
             continue
         row.donor_id = donor["id"]
         if not donor["is_active"]:
@@ -320,20 +339,17 @@ def _match_donors(check: PayrollCheck, *, opd: Opd, scheme: Scheme, period: dt.d
             )
             continue
         if donor["opd_id"] != opd.pk:
-            row.flags.append(_("Tercatat di OPD lain."))
+            row.flags.append(msg_other_opd)
         if row.name and row.name.casefold() != donor["name"].casefold():
             row.flags.append(
                 _("Nama di berkas berbeda: tercatat “%(name)s”.") % {"name": donor["name"]}
             )
         if donor["id"] in already_paid:
-            row.flags.append(_("Sudah ada setoran bulan ini dari berkas lain."))
+            row.flags.append(msg_paid)
         enrolment = enrolments.get(donor["id"])
         if enrolment is None:
-            row.flags.append(_("Belum terdaftar pada skema: akan didaftarkan."))
+            row.flags.append(msg_not_enrolled)
             continue
         row.enrolment_id = enrolment["id"]
         if enrolment["monthly_amount"] != row.amount:
-            row.flags.append(
-                _("Jumlah berbeda dari kepesertaan (%(amount)s).")
-                % {"amount": format_rupiah(enrolment["monthly_amount"])}
-            )
+            row.flags.append(msg_amount % {"amount": format_rupiah(enrolment["monthly_amount"])})
