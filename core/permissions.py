@@ -73,8 +73,7 @@ def check_access(request: HttpRequest, access: Access):
         return redirect_to_login(request.get_full_path())
     if not access.may_read(user):
         raise Http404
-    # After the login and reader checks, so that a POST-only URL does not reveal itself
-    # to outsiders and anonymous visitors are sent to log in (as test_url_access expects).
+    # After the login and read checks: a POST-only URL does not reveal itself to outsiders.
     if access.post_only and request.method in SAFE_METHODS:
         return HttpResponseNotAllowed(["POST"])
     if request.method not in SAFE_METHODS and not access.may_write(user):

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class FundsConfig(AppConfig):
     name = "funds"
     verbose_name = _("Dana dan buku besar")
+
+    def ready(self):
+        from core.registry import register_nav, register_panel
+        from core.roles import Role
+
+        readers = [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN]
+        register_nav(_("Dana"), "funds:list", readers, order=20)
+        register_nav(_("Rekonsiliasi"), "funds:reconciliation", readers, order=21)
+        register_nav(_("Tutup buku"), "funds:periods", readers, order=22)
+        register_nav(_("Laporan keuangan"), "funds:statements", readers, order=23)
+        register_panel("funds/panel_balances.html", readers, order=20)

@@ -262,6 +262,14 @@ class Posting(models.Model):
         return f"{self.account}: {self.amount}"
 
     @property
+    def debit(self) -> Decimal | None:
+        return self.amount if self.amount > 0 else None
+
+    @property
+    def credit(self) -> Decimal | None:
+        return -self.amount if self.amount < 0 else None
+
+    @property
     def natural_amount(self) -> Decimal:
         """Return the amount as seen by the account: + grows it, - shrinks it."""
         return self.amount * self.account.sign

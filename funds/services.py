@@ -95,8 +95,12 @@ def _lock_accounts(accounts: Iterable[Account]) -> dict[int, Account]:
 
 
 def _lock_head() -> LedgerHead:
-    LedgerHead.objects.get_or_create(pk=1)
-    return LedgerHead.objects.select_for_update().get(pk=1)
+    try:
+        return LedgerHead.objects.select_for_update().get(pk=1)
+    except LedgerHead.DoesNotExist:
+        # First posting ever; get_or_create survives a concurrent first posting.
+        LedgerHead.objects.get_or_create(pk=1)
+        return LedgerHead.objects.select_for_update().get(pk=1)
 
 
 def period_is_closed(date: dt.date) -> bool:
@@ -200,8 +204,10 @@ def transaction_post(
     for account, amount in clean:
         acc = accounts[account.pk]
         new_balance[acc.pk] += amount * acc.sign
-        if new_balance[acc.pk] < 0:
-            raise _insufficient(acc, -(amount * acc.sign), acc.balance)
+        # Money reserved by open commitments may not be taken by anything else.
+        floor = acc.committed if amount * acc.sign < 0 else ZERO
+        if new_balance[acc.pk] < floor:
+            raise _insufficient(acc, -(amount * acc.sign), acc.balance - floor)
         postings.append(Posting(account=acc, amount=amount, balance_after=new_balance[acc.pk]))
 
     sequence = head.last_sequence + 1
@@ -662,3 +668,34 @@ def period_close(*, year: int, month: int, actor, today: dt.date | None = None) 
 def parse_amount_or_error(value) -> Decimal:
     """Parse a user-typed amount into a Decimal or raise LedgerError."""
     return _amount(value)
+
+
+# --- statements ------------------------------------------------------------------------------
+@transaction.atomic
+def statement_sign(*, date_from: dt.date, date_to: dt.date, actor):
+    """Record the head's sign-off of the statements of a period, bound to their figures."""
+    from funds.models import StatementSignoff
+    from funds.statements import statements_for_period
+
+    if date_from > date_to:
+        raise LedgerError(_("Tanggal awal sesudah tanggal akhir."))
+    if date_to >= timezone.localdate():
+        raise LedgerError(_("Hanya periode yang sudah berakhir yang dapat disahkan."))
+    figures = statements_for_period(date_from=date_from, date_to=date_to)
+    if not figures.balanced:
+        raise LedgerError(_("Laporan tidak seimbang; jalankan verify_ledger sebelum mengesahkan."))
+    signoff, created = StatementSignoff.objects.get_or_create(
+        date_from=date_from,
+        date_to=date_to,
+        figures_hash=figures.figures_hash,
+        defaults={"signed_by": actor},
+    )
+    if not created:
+        raise LedgerError(_("Laporan periode ini dengan angka yang sama sudah disahkan."))
+    audit_log(
+        signoff,
+        "funds.statement.signed",
+        actor=actor,
+        changes={"from": date_from, "to": date_to, "figures_hash": figures.figures_hash},
+    )
+    return signoff

@@ -1,2 +1,22 @@
+from django.urls import path
+
+from funds import views
+
 app_name = "funds"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.fund_list, name="list"),
+    path("dana/<slug:code>/", views.fund_detail, name="fund"),
+    path("transaksi/<int:pk>/", views.transaction_detail, name="transaction"),
+    path("transaksi/<int:pk>/balik/", views.transaction_reverse_view, name="transaction_reverse"),
+    path("penerimaan/baru/", views.contribution_new, name="contribution_new"),
+    path("pemindahan/baru/", views.transfer_new, name="transfer_new"),
+    path("periode/", views.period_list, name="periods"),
+    path("rekonsiliasi/", views.reconciliation_list, name="reconciliation"),
+    path("rekonsiliasi/<int:pk>/", views.statement_detail, name="statement"),
+    path(
+        "rekonsiliasi/<int:pk>/otomatis/", views.statement_auto_match, name="statement_auto_match"
+    ),
+    path("rekonsiliasi/cocok/<int:pk>/hapus/", views.match_delete, name="match_delete"),
+    path("laporan/", views.statements, name="statements"),
+    path("laporan/pdf/", views.statements_pdf, name="statements_pdf"),
+]

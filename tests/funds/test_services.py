@@ -152,6 +152,14 @@ def test_reversing_a_contribution_already_spent_is_refused(ledger, give):
         transaction_reverse(transaction=original, reason="salah", actor=ledger.treasurer)
 
 
+def test_a_reversal_cannot_take_money_reserved_by_a_commitment(ledger, give):
+    original = give(ledger.matra, "100000")
+    commitment_open(fund=ledger.matra, amount=D("1"), reference=None, actor=ledger.treasurer)
+    with pytest.raises(LedgerError, match="tidak cukup"):
+        transaction_reverse(transaction=original, reason="salah", actor=ledger.treasurer)
+    assert fund_available(fund=ledger.matra) == D("99999")
+
+
 def test_a_commitment_reserves_money_and_lowers_what_is_available(ledger, give):
     give(ledger.matra, "1000000")
     commitment = commitment_open(

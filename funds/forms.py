@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.money import MoneyError, parse_amount
+from funds.models import Fund, MoneyLocation
+
+
+class AmountField(forms.CharField):
+    """An amount typed the Indonesian way (1.500.000 / Rp1.500.000,00)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(value)
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ContributionForm(forms.Form):
+    fund = forms.ModelChoiceField(Fund.objects.filter(is_active=True), label=_("Dana"))
+    location = forms.ModelChoiceField(
+        MoneyLocation.objects.filter(is_active=True), label=_("Diterima di")
+    )
+    amount = AmountField(label=_("Jumlah (Rp)"))
+    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
+    description = forms.CharField(label=_("Uraian"), max_length=255)
+
+
+class TransferForm(forms.Form):
+    source = forms.ModelChoiceField(Fund.objects.all(), label=_("Dari dana"))
+    target = forms.ModelChoiceField(Fund.objects.filter(is_active=True), label=_("Ke dana"))
+    amount = AmountField(label=_("Jumlah (Rp)"))
+    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
+    description = forms.CharField(label=_("Uraian"), max_length=255)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pembalikan"), max_length=200)
+    date = forms.DateField(
+        label=_("Tanggal koreksi"), widget=DateInput(), initial=timezone.localdate
+    )
+
+
+class PeriodCloseForm(forms.Form):
+    month = forms.DateField(
+        label=_("Bulan yang ditutup"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+
+
+class StatementImportForm(forms.Form):
+    location = forms.ModelChoiceField(
+        MoneyLocation.objects.filter(kind=MoneyLocation.Kind.BANK), label=_("Rekening")
+    )
+    file = forms.FileField(label=_("Rekening koran (CSV/XLSX)"))
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("Dari"), widget=DateInput())
+    date_to = forms.DateField(label=_("Sampai"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("Tanggal awal sesudah tanggal akhir."))
+        return data
+
+    @staticmethod
+    def default_range() -> tuple[dt.date, dt.date]:
+        today = timezone.localdate()
+        return today.replace(month=1, day=1), today
