@@ -412,7 +412,7 @@ def _same_file_warning(*, sha256: str, period: dt.date) -> str:
 def _refuse_twice(first: PayrollImport) -> DonorError:
     return DonorError(
         _(
-            "Potongan gaji %(opd)s bulan %(month)s (atau berkas yang sama) sudah dibukukan pada %(when)s."
+            "Potongan gaji %(opd)s bulan %(month)s sudah dibukukan pada %(when)s."
         )
         % {
             "opd": first.opd.code,
