@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -95,7 +96,7 @@ def test_a_fund_manager_runs_a_month_of_opd_payroll_from_file_to_receipts(
             "document.body.appendChild(a); a.click(); }",
             page.get_by_test_id("batch-receipts").get_attribute("href"),
         )
-    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    pdf = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     assert len(pdf.pages) == 3
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert text.count("TANDA TERIMA SUMBANGAN") == 3
