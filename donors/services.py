@@ -411,9 +411,7 @@ def _same_file_warning(*, sha256: str, period: dt.date) -> str:
 
 def _refuse_twice(first: PayrollImport) -> DonorError:
     return DonorError(
-        _(
-            "Potongan gaji %(opd)s bulan %(month)s sudah dibukukan pada %(when)s."
-        )
+        _("Potongan gaji %(opd)s bulan %(month)s sudah dibukukan pada %(when)s.")
         % {
             "opd": first.opd.code,
             "month": f"{first.period:%m/%Y}",
@@ -512,6 +510,9 @@ def payroll_import_commit(
             if imp.status == PayrollImport.Status.COMMITTED:
                 return imp  # a second run of the same task changes nothing
             raise DonorError(_("Impor ini tidak lagi dapat dibukukan."))
+        # Two files of one OPD booked at once: the OPD's row lock makes the second
+        # wait, then see the first and be refused (instead of racing on new donors).
+        Opd.objects.select_for_update().filter(pk=imp.opd_id).first()
         first = _committed_import(opd=imp.opd, scheme=imp.scheme, period=imp.period)
         if first is not None:
             raise _refuse_twice(first)
@@ -529,7 +530,14 @@ def payroll_import_commit(
             raise DonorError(_("Data berubah sejak pratinjau: unggah berkas sekali lagi."))
         if progress:
             progress(0, check.count)
-        _payroll_rows_book(imp, check, actor=actor, progress=progress)
+        try:
+            with transaction.atomic():
+                _payroll_rows_book(imp, check, actor=actor, progress=progress)
+        except IntegrityError:
+            # Another OPD's file created one of these new donors meanwhile.
+            raise DonorError(
+                _("Data berubah sejak pratinjau: unggah berkas sekali lagi.")
+            ) from None
         imp.status = PayrollImport.Status.COMMITTED
         imp.committed_at = timezone.now()
         imp.new_donor_count = check.new_donor_count

@@ -31,14 +31,24 @@ def payroll_import_commit_task(import_id: int, job_id: int, actor_id: int | None
             actor=actor,
             progress=lambda done, total: _job_update(job_id, done=done, total=total),
         )
-    except DonorError as exc:
+    except Exception as exc:
+        if not isinstance(exc, DonorError):
+            # Never leave the progress bar spinning: say it failed, then let Celery log it.
+            _job_update(
+                job_id,
+                status=Job.Status.FAILED,
+                message=str(exc)[:1000],
+                finished_at=timezone.now(),
+            )
+            raise
         message = exc.message + ("" if not exc.errors else " " + " ".join(exc.errors[:5]))
+        link = exc.link
         _job_update(
             job_id,
             status=Job.Status.FAILED,
             message=message[:1000],
             finished_at=timezone.now(),
-            result_url=exc.link or url,
+            result_url=link or url,
         )
         return
     _job_update(

@@ -342,3 +342,18 @@ def test_the_command_refuses_the_same_month_twice(books, tmp_path):
     assert "sudah dibukukan" in str(error)
     assert Contribution.objects.count() == 2
     assert Enrolment.objects.count() == 3
+
+
+def test_confirming_a_draft_whose_month_was_booked_meanwhile_fails_the_job_with_a_link(
+    books, prepare, login, django_capture_on_commit_callbacks
+):
+    first, _ = prepare(dinkes_march())
+    second, _ = prepare(csv_file([(NIP_B, "Sri Lestari", "100000")]))
+    payroll_import_commit(payroll_import=first, actor=books.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(books.manager).post(reverse("donors:import_confirm", args=[second.pk]))
+    second.refresh_from_db()
+    assert second.status == PayrollImport.Status.DRAFT
+    assert second.job.status == "failed" and "sudah dibukukan" in second.job.message
+    assert second.job.result_url == reverse("donors:import_detail", args=[first.pk])
+    assert Contribution.objects.count() == 2
