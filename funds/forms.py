@@ -84,3 +84,35 @@ class PeriodForm(forms.Form):
     def default_range() -> tuple[dt.date, dt.date]:
         today = timezone.localdate()
         return today.replace(month=1, day=1), today
+
+
+class FundForm(forms.Form):
+    code = forms.SlugField(label=_("Kode"), max_length=60)
+    name = forms.CharField(label=_("Nama"), max_length=150)
+    restriction = forms.ChoiceField(label=_("Kelas pembatasan"), choices=Fund.Restriction.choices)
+    purpose = forms.CharField(
+        label=_("Tujuan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    allowed_programmes = forms.CharField(
+        label=_("Program yang diizinkan"),
+        required=False,
+        help_text=_("Kode program dipisah koma; kosong berarti semua program."),
+    )
+    allowed_areas = forms.CharField(
+        label=_("Wilayah yang diizinkan"),
+        required=False,
+        help_text=_("Kode wilayah Kemendagri dipisah koma, mis. 33.14.09; kosong berarti semua."),
+    )
+
+    def _codes(self, name):
+        return [c.strip() for c in self.cleaned_data.get(name, "").split(",") if c.strip()]
+
+    def clean_allowed_programmes(self):
+        return self._codes("allowed_programmes")
+
+    def clean_allowed_areas(self):
+        areas = self._codes("allowed_areas")
+        bad = [a for a in areas if not all(part.isdigit() for part in a.split("."))]
+        if bad:
+            raise forms.ValidationError(_("Kode wilayah tidak sah: %(c)s") % {"c": ", ".join(bad)})
+        return areas

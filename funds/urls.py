@@ -5,6 +5,7 @@ from funds import views
 app_name = "funds"
 urlpatterns = [
     path("", views.fund_list, name="list"),
+    path("dana/baru/", views.fund_new, name="fund_new"),
     path("dana/<slug:code>/", views.fund_detail, name="fund"),
     path("transaksi/<int:pk>/", views.transaction_detail, name="transaction"),
     path("transaksi/<int:pk>/balik/", views.transaction_reverse_view, name="transaction_reverse"),

@@ -26,6 +26,7 @@ from funds.errors import LedgerError
 from funds.filters import PostingFilter
 from funds.forms import (
     ContributionForm,
+    FundForm,
     PeriodCloseForm,
     PeriodForm,
     ReverseForm,
@@ -45,6 +46,7 @@ from funds.models import (
 from funds.selectors import fund_balances, fund_postings, location_balances, open_commitments
 from funds.services import (
     contribution_record,
+    fund_create,
     period_close,
     statement_sign,
     transaction_reverse,
@@ -93,6 +95,20 @@ def fund_list(request):
         "commitments": open_commitments()[:20],
     }
     return render(request, "funds/fund_list.html", context)
+
+
+@staff_view(read=[Role.HEAD], write=[Role.HEAD])
+def fund_new(request):
+    form = FundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fund = fund_create(**form.cleaned_data, actor=request.user)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Dana dibuat."))
+            return redirect("funds:fund", code=fund.code)
+    return render(request, "funds/form.html", {"form": form, "title": _("Dana baru")})
 
 
 @staff_view(read=READERS)

@@ -169,3 +169,36 @@ def test_a_restricted_fund_may_pass_money_only_to_a_narrower_restricted_fund(led
     narrower.save()
     move(ledger, ledger.csr, narrower, "10")
     assert fund_balance(fund=narrower) == D("10")
+
+
+def test_a_zakat_body_gets_changes_per_fund_distribution_per_asnaf_and_the_amil_share(
+    ledger, give, zakat_body, login, personas
+):
+    from django.urls import reverse
+
+    from funds.statements import statements_for_period
+
+    R = Fund.Restriction
+    zakat, amil = zakat_body[R.ZAKAT], zakat_body[R.AMIL]
+    give(zakat, "1000000", date=dt.date(2025, 5, 2))
+    move(ledger, zakat, amil, "100000", date=dt.date(2025, 5, 3))
+    payment_record(
+        fund=zakat,
+        location=ledger.bank,
+        amount=D("300000"),
+        date=dt.date(2025, 5, 4),
+        description="Bantuan fakir",
+        reference=None,
+        actor=ledger.treasurer,
+        asnaf="fakir",
+    )
+    s = statements_for_period(date_from=dt.date(2025, 5, 1), date_to=dt.date(2025, 5, 31))
+    assert s.zakat_body and s.balanced
+    assert s.asnaf == [("fakir", D("300000"))]
+    assert s.amil_percent == D("10.00")
+    zakat_row = next(r for r in s.funds if r.code == "zakat")
+    assert zakat_row.closing == D("600000") == fund_balance(fund=zakat)
+    page = login(personas["auditor"]).get(
+        reverse("funds:statements") + "?date_from=2025-05-01&date_to=2025-05-31"
+    )
+    assert "PSAK 109" in page.content.decode() and "10,00%" in page.content.decode()

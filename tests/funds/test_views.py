@@ -350,3 +350,40 @@ def test_the_treasurer_undoes_a_wrong_match_and_runs_auto_matching_again(
     client.post(reverse("funds:statement_auto_match", kwargs={"pk": statement.pk}))
     rematched = ReconciliationMatch.objects.get()
     assert rematched.method == "auto" and rematched.posting.transaction == txn
+
+
+def test_the_head_creates_a_restricted_fund_and_bad_input_is_refused(ledger, login, personas):
+    from funds.models import Fund
+
+    url = reverse("funds:fund_new")
+    client = login(personas["head"])
+    form = {
+        "code": "csr-rtlh-gemolong",
+        "name": "CSR RTLH Gemolong",
+        "restriction": "restricted",
+        "purpose": "",
+        "allowed_programmes": "rtlh",
+        "allowed_areas": "33.14.x",
+    }
+    assert "Kode wilayah tidak sah" in client.post(url, form).content.decode()
+    form["allowed_areas"] = "33.14.13, 33.14.14"
+    response = client.post(url, form)
+    fund = Fund.objects.get(code="csr-rtlh-gemolong")
+    assert response["Location"].endswith("/csr-rtlh-gemolong/")
+    assert fund.allowed_areas == ["33.14.13", "33.14.14"] and hasattr(fund, "account")
+    zakat = client.post(url, {**form, "code": "zakat", "restriction": "zakat"})
+    assert "zakat berizin" in zakat.content.decode()
+    assert login(personas["treasurer"]).post(url, form).status_code == 404
+    assert login(personas["auditor"]).post(url, form).status_code == 403
+
+
+def test_the_dashboard_panel_shows_what_each_fund_has_available(ledger, give, login, personas):
+    from funds.services import commitment_open
+
+    give(ledger.matra, "1500000")
+    commitment_open(fund=ledger.matra, amount=D("500000"), reference=None, actor=None)
+    page = login(personas["treasurer"]).get(reverse("core:dashboard")).content.decode()
+    assert "MATRA" in page and "Rp1.000.000" in page
+    assert (
+        "MATRA" not in login(personas["verifier"]).get(reverse("core:dashboard")).content.decode()
+    )
