@@ -17,7 +17,7 @@ from core.audit import audit_log, diff, snapshot
 from core.money import format_rupiah
 from core.organisation import get_organisation
 from donors import ledger
-from donors.bulk import bulk_insert
+from donors.bulk import insert_rows
 from donors.errors import DonorError
 from donors.models import (
     Contribution,
@@ -256,26 +256,30 @@ def _receipt_numbers(year: int, count: int) -> range:
     return range(start, start + count)
 
 
-def _receipts_issue(
-    contributions: list[Contribution], *, fund, issued_on: dt.date
-) -> list[Receipt]:
+def _receipts_issue(contribution_ids: list[int], *, fund, issued_on: dt.date) -> list[int]:
     """Number and create the receipts of contributions of one fund (in the caller's transaction)."""
-    if not contributions:
+    if not contribution_ids:
         return []
     is_zakat = get_organisation().is_zakat_body and ledger.fund_is_zakat(fund)
-    numbers = _receipt_numbers(issued_on.year, len(contributions))
-    receipts = [
-        Receipt(
-            contribution=c,
-            year=issued_on.year,
-            number=n,
-            issued_on=issued_on,
-            is_zakat=is_zakat,
-            token=_public_token(),
-        )
-        for c, n in zip(contributions, numbers, strict=True)
-    ]
-    return bulk_insert(Receipt, receipts)
+    numbers = _receipt_numbers(issued_on.year, len(contribution_ids))
+    valid = Receipt.Status.VALID.value
+    return insert_rows(
+        Receipt,
+        [
+            "contribution_id",
+            "year",
+            "number",
+            "issued_on",
+            "is_zakat",
+            "token",
+            "status",
+            "void_reason",
+        ],
+        [
+            (cid, issued_on.year, n, issued_on, is_zakat, _public_token(), valid, "")
+            for cid, n in zip(contribution_ids, numbers, strict=True)
+        ],
+    )
 
 
 def _void_receipts(queryset, reason: str) -> int:
@@ -335,7 +339,7 @@ def gift_record(
         raise DonorError(str(exc)) from exc
     contribution.transaction = tx
     contribution.save(update_fields=["transaction"])
-    _receipts_issue([contribution], fund=fund, issued_on=date)
+    _receipts_issue([contribution.pk], fund=fund, issued_on=date)
     audit_log(
         contribution,
         "donors.contribution.recorded",
@@ -592,17 +596,15 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
         )
         for row, donor in zip(new_rows, created, strict=True):
             row.donor_id = donor.pk
+    now = timezone.now()
     to_enrol = [r for r in check.rows if r.needs_enrolment]
-    if to_enrol:
-        enrolments = bulk_insert(
-            Enrolment,
-            [
-                Enrolment(donor_id=r.donor_id, scheme=scheme, monthly_amount=r.amount, start=period)
-                for r in to_enrol
-            ],
-        )
-        for row, enrolment in zip(to_enrol, enrolments, strict=True):
-            row.enrolment_id = enrolment.pk
+    enrolment_ids = insert_rows(
+        Enrolment,
+        ["donor_id", "scheme_id", "monthly_amount", "start", "created_at"],
+        [(r.donor_id, scheme.pk, r.amount, period, now) for r in to_enrol],
+    )
+    for row, enrolment_id in zip(to_enrol, enrolment_ids, strict=True):
+        row.enrolment_id = enrolment_id
     try:
         tx = ledger.contribution_record(
             fund=scheme.fund,
@@ -622,28 +624,55 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
     except ledger.LedgerError as exc:
         raise DonorError(str(exc)) from exc
     imp.transaction = tx
-    contributions = []
-    for i, r in enumerate(check.rows, start=1):
-        contributions.append(
-            Contribution(
-                donor_id=r.donor_id,
-                fund_id=scheme.fund_id,
-                location_id=imp.location_id,
-                amount=r.amount,
-                date=received_on,
-                period=period,
-                channel=Contribution.Channel.PAYROLL,
-                payroll_import=imp,
-                enrolment_id=r.enrolment_id,
-                flag="; ".join(r.flags)[:200],
-                transaction=tx,
-                created_by=creator,
+    if progress:
+        progress(check.count // 2, check.count)
+    payroll, recorded = Contribution.Channel.PAYROLL.value, Contribution.Status.RECORDED.value
+    creator_id = creator.pk if creator else None
+    contribution_ids = insert_rows(
+        Contribution,
+        [
+            "donor_id",
+            "fund_id",
+            "location_id",
+            "amount",
+            "date",
+            "period",
+            "channel",
+            "status",
+            "payroll_import_id",
+            "enrolment_id",
+            "flag",
+            "note",
+            "proof",
+            "transaction_id",
+            "reversal_reason",
+            "created_by_id",
+            "created_at",
+        ],
+        [
+            (
+                r.donor_id,
+                scheme.fund_id,
+                imp.location_id,
+                r.amount,
+                received_on,
+                period,
+                payroll,
+                recorded,
+                imp.pk,
+                r.enrolment_id,
+                "; ".join(r.flags)[:200],
+                "",
+                "",
+                tx.pk,
+                "",
+                creator_id,
+                now,
             )
-        )
-        if progress and i % BULK == 0:
-            progress(i // 2, check.count)
-    contributions = bulk_insert(Contribution, contributions)
-    _receipts_issue(contributions, fund=scheme.fund, issued_on=received_on)
+            for r in check.rows
+        ],
+    )
+    _receipts_issue(contribution_ids, fund=scheme.fund, issued_on=received_on)
     if progress:
         progress(check.count, check.count)
     if new_rows:

@@ -269,3 +269,25 @@ def test_the_period_of_a_payroll_contribution_is_the_month_of_the_file(books, pr
     draft, _ = prepare(dinkes_march())
     imp = payroll_import_commit(payroll_import=draft, actor=books.manager)
     assert set(imp.contributions.values_list("period", flat=True)) == {PERIOD}
+
+
+def test_a_proof_larger_than_five_megabytes_is_refused_and_nothing_is_recorded(
+    books, company, login
+):
+    big = SimpleUploadedFile(
+        "bukti.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 1), content_type="application/pdf"
+    )
+    response = login(books.manager).post(
+        reverse("donors:gift_create"),
+        {
+            "donor": company.pk,
+            "channel": "transfer",
+            "fund": books.infak.pk,
+            "location": books.bank.pk,
+            "amount": "500.000",
+            "date": "2025-04-02",
+            "proof": big,
+        },
+    )
+    assert "Berkas terlalu besar" in response.content.decode()
+    assert Contribution.objects.count() == 0 and Transaction.objects.count() == 0
