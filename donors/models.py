@@ -140,6 +140,16 @@ class Donor(models.Model):
             return self.name
         return ANONYMOUS_NAME
 
+    @property
+    def public_label(self) -> str:
+        """Return how public lists show this donor (domain.md: companies by name,
+        people only with consent and then as initials, e.g. "S*** W***")."""
+        if self.kind in (self.Kind.COMPANY, self.Kind.INSTITUTION):
+            return self.name
+        if self.public_name == ANONYMOUS_NAME:
+            return ANONYMOUS_NAME
+        return " ".join(f"{word[0]}***" for word in self.name.split() if word[0].isalpha())
+
 
 class Scheme(models.Model):
     """A monthly giving scheme such as MATRA, paid into one fund."""

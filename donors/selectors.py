@@ -163,3 +163,39 @@ def donor_statement(*, donor: Donor, year: int, until: dt.date | None = None) ->
     # in the month it is for, but on the statement of the year it was received).
     gifts = [g for g in gifts if g.date.year == year]
     return Statement(donor=donor, year=year, months=months, gifts=gifts)
+
+
+def contributions_received(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Return money received between two dates (inclusive) by fund and channel, for public reports.
+
+    Reversed gifts are left out; figures are sums, never single donors.
+    """
+    return list(
+        Contribution.objects.filter(
+            status=Contribution.Status.RECORDED, date__gte=start, date__lte=end
+        )
+        .values("fund__code", "fund__name", "channel")
+        .annotate(total=Sum("amount"), gifts=Count("pk"), donors=Count("donor", distinct=True))
+        .order_by("fund__code", "channel")
+    )
+
+
+def public_partners(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Return who gave between two dates as the public may see them, with their totals.
+
+    Companies and institutions by name; people with recorded consent as
+    initials; everyone else together as "Hamba Allah".
+    """
+    totals: dict[str, Decimal] = {}
+    rows = (
+        Contribution.objects.filter(
+            status=Contribution.Status.RECORDED, date__gte=start, date__lte=end
+        )
+        .values("donor")
+        .annotate(total=Sum("amount"))
+    )
+    donors = Donor.objects.in_bulk([r["donor"] for r in rows])
+    for r in rows:
+        label = donors[r["donor"]].public_label
+        totals[label] = totals.get(label, Decimal("0")) + r["total"]
+    return [{"name": k, "total": v} for k, v in sorted(totals.items(), key=lambda kv: -kv[1])]

@@ -291,3 +291,32 @@ def test_a_proof_larger_than_five_megabytes_is_refused_and_nothing_is_recorded(
     )
     assert "Berkas terlalu besar" in response.content.decode()
     assert Contribution.objects.count() == 0 and Transaction.objects.count() == 0
+
+
+def test_public_partner_lists_show_companies_by_name_people_as_initials_with_consent_only(
+    books, company
+):
+    from donors.selectors import contributions_received, public_partners
+
+    consenting = Donor.objects.create(
+        kind=Donor.Kind.INDIVIDUAL,
+        name="Sri Wahyuni",
+        display=Donor.Display.NAMED,
+        name_consent_on=dt.date(2025, 1, 1),
+    )
+    silent = Donor.objects.create(kind=Donor.Kind.INDIVIDUAL, name="Joko Susilo")
+    for donor, amount in ((company, "1000000"), (consenting, "200000"), (silent, "50000")):
+        _gift(books, donor, amount=amount)
+    reversed_gift = _gift(books, silent, amount="70000")
+    contribution_reverse(contribution=reversed_gift, reason="salah", actor=books.manager)
+
+    partners = public_partners(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    assert partners == [
+        {"name": "PT Sukowati Makmur", "total": Decimal("1000000.00")},
+        {"name": "S*** W***", "total": Decimal("200000.00")},
+        {"name": "Hamba Allah", "total": Decimal("50000.00")},
+    ]
+    received = contributions_received(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    assert [(r["channel"], r["total"], r["gifts"]) for r in received] == [
+        ("cash", Decimal("1250000.00"), 3)
+    ]
