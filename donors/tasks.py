@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,26 @@ from core.models import Job
 
 def _job_update(job_id: int, **fields) -> None:
     Job.objects.filter(pk=job_id).update(**fields)
+
+
+def _job_progress(job_id: int, done: int, total: int) -> None:
+    """Report progress so that the polling page sees it while the booking is still open.
+
+    The booking is one database transaction; an update made inside it would show
+    only at the end. On PostgreSQL a second, autocommitting connection writes the
+    progress (SQLite has one writer at a time, so there it shows at the end).
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        _job_update(job_id, done=done, total=total)
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute(
+                "UPDATE core_job SET done = %s, total = %s WHERE id = %s", [done, total, job_id]
+            )
+    finally:
+        side.close()
 
 
 @shared_task
@@ -29,7 +50,7 @@ def payroll_import_commit_task(import_id: int, job_id: int, actor_id: int | None
         imp = payroll_import_commit(
             payroll_import=imp,
             actor=actor,
-            progress=lambda done, total: _job_update(job_id, done=done, total=total),
+            progress=lambda done, total: _job_progress(job_id, done, total),
         )
     except Exception as exc:
         if not isinstance(exc, DonorError):

@@ -104,3 +104,46 @@ def test_two_drafts_of_one_opd_month_booked_at_once_book_exactly_one():
     assert PayrollImport.objects.filter(status="committed").count() == 1
     assert Contribution.objects.count() == 1 and Receipt.objects.count() == 1
     assert ledger_verify() == []
+
+
+def test_booking_progress_is_visible_to_other_connections_while_the_booking_runs():
+    from core.models import Job
+    from donors.tasks import payroll_import_commit_task
+
+    _, _, scheme = _books()
+    opd = Opd.objects.create(code="DINKES", name="Dinas Kesehatan")
+    draft, _ = payroll_import_prepare(
+        data=b"NIP;NAMA;JUMLAH\n197805152005011002;Budi;100.000\n198203102008012003;Sri;100.000\n",
+        filename="gaji.csv",
+        opd=opd,
+        scheme=scheme,
+        period=dt.date(2025, 3, 1),
+        received_on=dt.date(2025, 3, 28),
+        expected_count=None,
+        expected_total=None,
+        actor=None,
+    )
+    job = Job.objects.create(kind="donors.payroll_import", total=2)
+    seen = []
+
+    import donors.services as services
+
+    original = services.insert_rows
+
+    def watching_insert(model, columns, rows):
+        # Read the job from another connection, as the polling page would.
+        def look(_):
+            seen.append(Job.objects.get(pk=job.pk).done)
+
+        run_at_once(1, look)
+        return original(model, columns, rows)
+
+    services.insert_rows = watching_insert
+    try:
+        payroll_import_commit_task(draft.pk, job.pk, None)
+    finally:
+        services.insert_rows = original
+    job.refresh_from_db()
+    assert job.status == "done"
+    # Halfway (after the ledger posting) is seen from outside before the booking commits.
+    assert seen[-1] == 1 and job.done == 2
