@@ -1,0 +1,114 @@
+"""Payroll deduction import of a 15.000-row monthly file, against PostgreSQL COPY.
+
+Measures the whole import as a fund manager runs it: read and check every row
+(payroll_import_prepare), then book it (payroll_import_commit: contributions,
+one ledger transaction, 15.000 gapless receipts). Donors are known and enrolled,
+as in a normal month. Also measured: the same file when every NIP is new (the
+first month of a scheme), where donors and enrolments are created too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+from bench.common import copy_rate
+
+ROWS = 15_000
+
+
+def _nip(i: int) -> str:
+    birth = dt.date(1970, 1, 1) + dt.timedelta(days=i % 9000)
+    return f"{birth:%Y%m%d}{birth.year + 25}{(i % 12) + 1:02d}{(i % 2) + 1}{i % 999 + 1:03d}"
+
+
+def _setup(code: str):
+    from donors.models import Opd, Scheme
+    from funds.models import Fund, MoneyLocation
+
+    fund, _ = Fund.objects.get_or_create(code=f"bench-{code}", defaults={"name": f"Bench {code}"})
+    bank, _ = MoneyLocation.objects.get_or_create(
+        code="bench-bank", defaults={"name": "Bench bank", "kind": MoneyLocation.Kind.BANK}
+    )
+    scheme = Scheme.objects.create(
+        code=f"bench-{code}", name="Bench", fund=fund, deposit_location=bank
+    )
+    opd = Opd.objects.create(code=f"BENCH-{code.upper()}", name="Bench OPD")
+    return scheme, opd
+
+
+def _file(nips: list[str]) -> tuple[bytes, list[tuple[str, str, Decimal]]]:
+    rows = [(nip, f"Pegawai {i}", Decimal(100000 + (i % 5) * 25000)) for i, nip in enumerate(nips)]
+    lines = ["NIP;NAMA;JUMLAH"] + [
+        f"{n};{name};{int(a):,}".replace(",", ".") for n, name, a in rows
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode(), rows
+
+
+def _import(scheme, opd, data: bytes, month: dt.date) -> float:
+    from donors.services import payroll_import_commit, payroll_import_prepare
+
+    started = time.perf_counter()
+    draft, check = payroll_import_prepare(
+        data=data,
+        filename="bench.csv",
+        opd=opd,
+        scheme=scheme,
+        period=month,
+        received_on=month + dt.timedelta(days=25),
+        expected_count=None,
+        expected_total=None,
+        actor=None,
+    )
+    assert draft is not None, check.errors[:5]
+    imp = payroll_import_commit(payroll_import=draft, actor=None)
+    elapsed = time.perf_counter() - started
+    assert imp.row_count == ROWS
+    return elapsed
+
+
+def run() -> dict:
+    from donors.models import Donor, Enrolment
+
+    nips = list(dict.fromkeys(_nip(i) for i in range(ROWS * 2)))[:ROWS]
+    assert len(nips) == ROWS
+
+    # A normal month: every civil servant known and enrolled.
+    scheme, opd = _setup("known")
+    donors = Donor.objects.bulk_create(
+        [
+            Donor(kind="pns", name=f"Pegawai {i}", nip=n, opd=opd, position="staff")
+            for i, n in enumerate(nips)
+        ],
+        batch_size=2000,
+    )
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                donor=d, scheme=scheme, monthly_amount=Decimal(100000), start=dt.date(2025, 1, 1)
+            )
+            for d in donors
+        ],
+        batch_size=2000,
+    )
+    data, rows = _file(nips)
+    known_seconds = _import(scheme, opd, data, dt.date(2025, 3, 1))
+
+    # The first month of a scheme: every NIP is new (donors and enrolments created).
+    Donor.objects.filter(pk__in=[d.pk for d in donors]).update(nip=None, kind="individual")
+    scheme_new, opd_new = _setup("new")
+    new_seconds = _import(scheme_new, opd_new, data, dt.date(2025, 3, 1))
+
+    copy = copy_rate([("nip", "text"), ("nama", "text"), ("jumlah", "numeric(17,2)")], rows)
+    known_rate = ROWS / known_seconds
+    return {
+        "rows": ROWS,
+        "import_known_donors_wall_seconds": round(known_seconds, 2),
+        "import_known_donors_rows_per_second": round(known_rate),
+        "import_new_donors_wall_seconds": round(new_seconds, 2),
+        "import_new_donors_rows_per_second": round(ROWS / new_seconds),
+        "copy_rows_per_second": round(copy),
+        "ratio_import_to_copy (target >= 0.3)": round(known_rate / copy, 3),
+        "ratio_new_donors_import_to_copy": round(ROWS / new_seconds / copy, 3),
+    }

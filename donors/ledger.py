@@ -1,0 +1,39 @@
+"""The one door from donors into the ledger (funds).
+
+Everything donors needs from funds is imported here, so that the contract
+between the two apps is written down in one place. funds never imports donors:
+we hand it our own record as `reference`.
+"""
+
+from __future__ import annotations
+
+from funds.errors import LedgerError
+from funds.models import Fund, MoneyLocation, Transaction
+from funds.selectors import fund_get, money_location_get, transactions_for_reference
+from funds.services import contribution_record, transaction_reverse
+
+__all__ = [
+    "Fund",
+    "LedgerError",
+    "MoneyLocation",
+    "Transaction",
+    "contribution_record",
+    "fund_get",
+    "fund_is_zakat",
+    "money_location_get",
+    "transaction_reverse",
+    "transactions_for_reference",
+]
+
+
+def fund_is_zakat(fund) -> bool:
+    """Return whether the ledger marks `fund` as zakat money (PSAK 109)."""
+    for attr in ("is_zakat",):
+        value = getattr(fund, attr, None)
+        if isinstance(value, bool):
+            return value
+    for attr in ("kind", "fund_type", "type", "category"):
+        value = getattr(fund, attr, None)
+        if isinstance(value, str) and value:
+            return value.lower() == "zakat"
+    return False

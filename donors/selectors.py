@@ -1,0 +1,201 @@
+"""Reads of the donors app, used by views, reports and other apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from donors.models import (
+    Contribution,
+    Donor,
+    Enrolment,
+    Opd,
+    PayrollImport,
+    Receipt,
+    Scheme,
+    SchemeRate,
+)
+
+
+def scheme_minimum(*, scheme: Scheme, position: str, month: dt.date) -> Decimal | None:
+    """Return the minimum monthly amount for `position` in `month`, or None when none is set."""
+    rate = (
+        SchemeRate.objects.filter(scheme=scheme, position=position, valid_from__lte=month)
+        .order_by("-valid_from")
+        .first()
+    )
+    return rate.minimum_amount if rate else None
+
+
+def donor_list() -> QuerySet[Donor]:
+    return Donor.objects.select_related("opd").filter(merged_into__isnull=True)
+
+
+def contribution_list() -> QuerySet[Contribution]:
+    return Contribution.objects.select_related("donor", "fund", "receipt", "payroll_import__opd")
+
+
+def receipts_of_import(*, payroll_import: PayrollImport) -> QuerySet[Receipt]:
+    return (
+        Receipt.objects.filter(contribution__payroll_import=payroll_import)
+        .select_related("contribution__donor", "contribution__fund")
+        .order_by("number")
+    )
+
+
+def receipt_for_public(*, token: str) -> Receipt | None:
+    return Receipt.objects.select_related("contribution__fund").filter(token=token).first()
+
+
+def contributions_of_user(*, user) -> QuerySet[Contribution]:
+    """Return the gifts of the donor linked to `user` (a contributor sees only these)."""
+    return contribution_list().filter(donor__user=user)
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _active_enrolments(*, scheme: Scheme, month: dt.date) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(scheme=scheme, start__lte=month).filter(
+        Q(end__isnull=True) | Q(end__gte=month)
+    )
+
+
+@dataclass
+class Arrears:
+    month: dt.date
+    scheme: Scheme
+    missing_donors: list[Enrolment]
+    missing_opds: list[dict]
+    expected_total: Decimal
+    received_total: Decimal
+
+
+def arrears_for_month(*, scheme: Scheme, month: dt.date) -> Arrears:
+    """Return which enrolled civil servants and which OPDs have not remitted for `month`."""
+    month = month.replace(day=1)
+    active = _active_enrolments(scheme=scheme, month=month).filter(donor__is_active=True)
+    paid = Contribution.objects.filter(
+        fund_id=scheme.fund_id, period=month, status=Contribution.Status.RECORDED
+    ).values("donor_id")
+    missing = list(
+        active.exclude(donor_id__in=paid)
+        .select_related("donor", "donor__opd")
+        .order_by("donor__opd__code", "donor__name")
+    )
+    booked_opds = PayrollImport.objects.filter(
+        scheme=scheme, period=month, status=PayrollImport.Status.COMMITTED
+    ).values("opd_id")
+    missing_opds = list(
+        Opd.objects.filter(donors__enrolments__in=active)
+        .exclude(pk__in=booked_opds)
+        .annotate(
+            enrolled=Count("donors__enrolments", distinct=True),
+            expected=Sum("donors__enrolments__monthly_amount"),
+        )
+        .order_by("code")
+        .values("pk", "code", "name", "enrolled", "expected")
+    )
+    expected = active.aggregate(s=Sum("monthly_amount"))["s"] or Decimal("0")
+    received = Contribution.objects.filter(
+        fund_id=scheme.fund_id, period=month, status=Contribution.Status.RECORDED
+    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    return Arrears(month, scheme, missing, missing_opds, expected, received)
+
+
+@dataclass
+class StatementMonth:
+    month: dt.date
+    expected: Decimal
+    received: Decimal
+
+    @property
+    def short(self) -> Decimal:
+        return max(self.expected - self.received, Decimal("0"))
+
+
+@dataclass
+class Statement:
+    donor: Donor
+    year: int
+    months: list[StatementMonth]
+    gifts: list[Contribution]
+
+    @property
+    def expected_total(self) -> Decimal:
+        return sum((m.expected for m in self.months), Decimal("0"))
+
+    @property
+    def received_total(self) -> Decimal:
+        return sum((g.amount for g in self.gifts), Decimal("0"))
+
+    @property
+    def months_in_arrears(self) -> list[StatementMonth]:
+        return [m for m in self.months if m.short > 0]
+
+
+def donor_statement(*, donor: Donor, year: int, until: dt.date | None = None) -> Statement:
+    """Return expected vs received per month of `year`, and every valid gift of that year."""
+    until = until or dt.date.today()
+    enrolments = list(donor.enrolments.all())
+    gifts = list(
+        contribution_list()
+        .filter(donor=donor, status=Contribution.Status.RECORDED)
+        .filter(Q(date__year=year) | Q(period__year=year))
+        .order_by("date", "pk")
+    )
+    received_by_month: dict[dt.date, Decimal] = {}
+    for g in gifts:
+        if g.period:
+            received_by_month[g.period] = received_by_month.get(g.period, Decimal("0")) + g.amount
+    months = []
+    for m in range(1, 13):
+        month = dt.date(year, m, 1)
+        if month > until:
+            break
+        expected = sum((e.monthly_amount for e in enrolments if e.covers(month)), Decimal("0"))
+        months.append(StatementMonth(month, expected, received_by_month.get(month, Decimal("0"))))
+    # Gifts of the year by the date money arrived (a December deduction paid in January counts
+    # in the month it is for, but on the statement of the year it was received).
+    gifts = [g for g in gifts if g.date.year == year]
+    return Statement(donor=donor, year=year, months=months, gifts=gifts)
+
+
+def contributions_received(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Return money received between two dates (inclusive) by fund and channel, for public reports.
+
+    Reversed gifts are left out; figures are sums, never single donors.
+    """
+    return list(
+        Contribution.objects.filter(
+            status=Contribution.Status.RECORDED, date__gte=start, date__lte=end
+        )
+        .values("fund__code", "fund__name", "channel")
+        .annotate(total=Sum("amount"), gifts=Count("pk"), donors=Count("donor", distinct=True))
+        .order_by("fund__code", "channel")
+    )
+
+
+def public_partners(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Return who gave between two dates as the public may see them, with their totals.
+
+    Companies and institutions by name; people with recorded consent as
+    initials; everyone else together as "Hamba Allah".
+    """
+    totals: dict[str, Decimal] = {}
+    rows = (
+        Contribution.objects.filter(
+            status=Contribution.Status.RECORDED, date__gte=start, date__lte=end
+        )
+        .values("donor")
+        .annotate(total=Sum("amount"))
+    )
+    donors = Donor.objects.in_bulk([r["donor"] for r in rows])
+    for r in rows:
+        label = donors[r["donor"]].public_label
+        totals[label] = totals.get(label, Decimal("0")) + r["total"]
+    return [{"name": k, "total": v} for k, v in sorted(totals.items(), key=lambda kv: -kv[1])]

@@ -1,0 +1,716 @@
+"""Writes of the donors app: each one audited, money always through the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_log, diff, snapshot
+from core.money import format_rupiah
+from core.organisation import get_organisation
+from donors import ledger
+from donors.bulk import insert_rows
+from donors.errors import DonorError
+from donors.models import (
+    Contribution,
+    Donor,
+    Enrolment,
+    Opd,
+    PayrollImport,
+    Receipt,
+    ReceiptCounter,
+    Scheme,
+    SchemeRate,
+    _public_token,
+)
+from donors.payroll import (
+    PayrollCheck,
+    month_start,
+    payroll_file_check,
+    payroll_rows_match,
+    rows_from_json,
+    rows_to_json,
+)
+from donors.selectors import scheme_minimum
+
+DONOR_FIELDS = [
+    "kind",
+    "name",
+    "nip",
+    "rank",
+    "position",
+    "job_title",
+    "opd",
+    "npwp",
+    "institution_type",
+    "email",
+    "display",
+    "name_consent_on",
+    "user",
+    "is_active",
+]
+BULK = 2000
+
+
+# --- Donors ----------------------------------------------------------------------------
+@transaction.atomic
+def donor_save(*, form, actor) -> Donor:
+    """Save a donor form (new or changed) and audit what changed."""
+    instance = form.instance
+    created = instance.pk is None
+    before = {} if created else snapshot(Donor.objects.get(pk=instance.pk), DONOR_FIELDS)
+    donor = form.save()
+    audit_log(
+        donor,
+        "donors.donor.created" if created else "donors.donor.updated",
+        actor=actor,
+        changes=diff(before, snapshot(donor, DONOR_FIELDS)),
+    )
+    return donor
+
+
+@transaction.atomic
+def donor_merge(*, keep: Donor, duplicate: Donor, actor) -> Donor:
+    """Fold `duplicate` into `keep`: gifts, enrolments and receipts move, nothing is lost."""
+    if keep.pk == duplicate.pk:
+        raise DonorError(_("Donatur tidak dapat digabung dengan dirinya sendiri."))
+    first, second = sorted([keep.pk, duplicate.pk])
+    locked = {d.pk: d for d in Donor.objects.select_for_update().filter(pk__in=[first, second])}
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    if duplicate.merged_into_id or keep.merged_into_id:
+        raise DonorError(_("Salah satu donatur sudah pernah digabung."))
+    before_keep = snapshot(keep, DONOR_FIELDS)
+    moved_contributions = list(duplicate.contributions.values_list("pk", flat=True))
+    moved_enrolments = list(duplicate.enrolments.values_list("pk", flat=True))
+    Contribution.objects.filter(pk__in=moved_contributions).update(donor=keep)
+    Enrolment.objects.filter(pk__in=moved_enrolments).update(donor=keep)
+
+    nip, user = duplicate.nip, duplicate.user
+    duplicate.nip, duplicate.user = None, None
+    duplicate.merged_into, duplicate.is_active = keep, False
+    if duplicate.kind == Donor.Kind.CIVIL_SERVANT:
+        # A PNS record must keep a NIP; the merged shell stays as an individual.
+        duplicate.kind = Donor.Kind.INDIVIDUAL
+    duplicate.save()
+    for name, value in (("nip", nip), ("user", user)):
+        if value and not getattr(keep, name):
+            setattr(keep, name, value)
+    for name in ("npwp", "email", "rank", "job_title", "phone", "address"):
+        if not getattr(keep, name) and getattr(duplicate, name):
+            setattr(keep, name, getattr(duplicate, name))
+    if keep.opd_id is None and duplicate.opd_id:
+        keep.opd_id = duplicate.opd_id
+    keep.save()
+    audit_log(
+        keep,
+        "donors.donor.merged",
+        actor=actor,
+        changes={
+            **diff(before_keep, snapshot(keep, DONOR_FIELDS)),
+            "merged_donor": duplicate.pk,
+            "contributions": moved_contributions,
+            "enrolments": moved_enrolments,
+        },
+    )
+    audit_log(duplicate, "donors.donor.merged_away", actor=actor, changes={"merged_into": keep.pk})
+    return keep
+
+
+# --- OPD, schemes, enrolments ------------------------------------------------------------------
+@transaction.atomic
+def opd_save(*, form, actor) -> Opd:
+    created = form.instance.pk is None
+    before = (
+        {}
+        if created
+        else snapshot(Opd.objects.get(pk=form.instance.pk), ["code", "name", "is_active"])
+    )
+    opd = form.save()
+    audit_log(
+        opd,
+        "donors.opd.created" if created else "donors.opd.updated",
+        actor=actor,
+        changes=diff(before, snapshot(opd, ["code", "name", "is_active"])),
+    )
+    return opd
+
+
+@transaction.atomic
+def scheme_save(*, form, actor) -> Scheme:
+    fields = ["code", "name", "fund", "deposit_location", "description"]
+    created = form.instance.pk is None
+    before = {} if created else snapshot(Scheme.objects.get(pk=form.instance.pk), fields)
+    scheme = form.save()
+    audit_log(
+        scheme,
+        "donors.scheme.created" if created else "donors.scheme.updated",
+        actor=actor,
+        changes=diff(before, snapshot(scheme, fields)),
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_rate_add(
+    *, scheme: Scheme, position: str, valid_from: dt.date, minimum_amount: Decimal, actor
+) -> SchemeRate:
+    """Set a new minimum for a position from a date on; earlier months keep the old one."""
+    if minimum_amount <= 0:
+        raise DonorError(_("Jumlah minimal harus lebih dari nol."))
+    valid_from = month_start(valid_from)
+    if SchemeRate.objects.filter(scheme=scheme, position=position, valid_from=valid_from).exists():
+        raise DonorError(_("Tarif untuk jabatan ini pada bulan itu sudah ada."))
+    rate = SchemeRate.objects.create(
+        scheme=scheme, position=position, valid_from=valid_from, minimum_amount=minimum_amount
+    )
+    audit_log(
+        rate,
+        "donors.scheme_rate.created",
+        actor=actor,
+        changes=snapshot(rate, ["scheme", "position", "valid_from", "minimum_amount"]),
+    )
+    return rate
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    donor: Donor,
+    scheme: Scheme,
+    monthly_amount: Decimal,
+    start: dt.date,
+    end: dt.date | None = None,
+    actor,
+) -> Enrolment:
+    """Enrol a civil servant with their own monthly amount (at least the scheme's minimum)."""
+    donor = Donor.objects.select_for_update().get(pk=donor.pk)
+    if donor.kind != Donor.Kind.CIVIL_SERVANT or not donor.is_active:
+        raise DonorError(_("Hanya PNS yang aktif dapat didaftarkan pada skema potongan gaji."))
+    start = month_start(start)
+    end = month_start(end) if end else None
+    if end and end < start:
+        raise DonorError(_("Bulan akhir tidak boleh sebelum bulan mulai."))
+    minimum = scheme_minimum(scheme=scheme, position=donor.position, month=start)
+    if minimum is not None and monthly_amount < minimum:
+        raise DonorError(
+            _("Jumlah per bulan paling sedikit %(min)s untuk %(pos)s.")
+            % {"min": format_rupiah(minimum), "pos": donor.get_position_display() or "-"}
+        )
+    overlapping = Enrolment.objects.filter(donor=donor, scheme=scheme).filter(
+        Q(end__isnull=True) | Q(end__gte=start)
+    )
+    if end:
+        overlapping = overlapping.filter(start__lte=end)
+    if overlapping.exists():
+        raise DonorError(_("Donatur sudah terdaftar pada skema ini untuk bulan-bulan tersebut."))
+    enrolment = Enrolment.objects.create(
+        donor=donor, scheme=scheme, monthly_amount=monthly_amount, start=start, end=end
+    )
+    audit_log(
+        enrolment,
+        "donors.enrolment.created",
+        actor=actor,
+        changes=snapshot(enrolment, ["donor", "scheme", "monthly_amount", "start", "end"]),
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_end(*, enrolment: Enrolment, end: dt.date, actor) -> Enrolment:
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    end = month_start(end)
+    if end < enrolment.start:
+        raise DonorError(_("Bulan akhir tidak boleh sebelum bulan mulai."))
+    before = snapshot(enrolment, ["end"])
+    enrolment.end = end
+    enrolment.save(update_fields=["end"])
+    audit_log(
+        enrolment,
+        "donors.enrolment.ended",
+        actor=actor,
+        changes=diff(before, snapshot(enrolment, ["end"])),
+    )
+    return enrolment
+
+
+# --- Receipts ----------------------------------------------------------------------------------
+def _receipt_numbers(year: int, count: int) -> range:
+    """Take `count` consecutive numbers of `year` under the counter's row lock (gapless)."""
+    try:
+        with transaction.atomic():
+            ReceiptCounter.objects.get_or_create(year=year)
+    except IntegrityError:
+        pass  # another transaction created this year's counter first
+    counter = ReceiptCounter.objects.select_for_update().get(year=year)
+    start = counter.last_number + 1
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
+    return range(start, start + count)
+
+
+def _receipts_issue(contribution_ids: list[int], *, fund, issued_on: dt.date) -> list[int]:
+    """Number and create the receipts of contributions of one fund (in the caller's transaction)."""
+    if not contribution_ids:
+        return []
+    is_zakat = get_organisation().is_zakat_body and ledger.fund_is_zakat(fund)
+    numbers = _receipt_numbers(issued_on.year, len(contribution_ids))
+    valid = Receipt.Status.VALID.value
+    return insert_rows(
+        Receipt,
+        [
+            "contribution_id",
+            "year",
+            "number",
+            "issued_on",
+            "is_zakat",
+            "token",
+            "status",
+            "void_reason",
+        ],
+        [
+            (cid, issued_on.year, n, issued_on, is_zakat, _public_token(), valid, "")
+            for cid, n in zip(contribution_ids, numbers, strict=True)
+        ],
+    )
+
+
+def _void_receipts(queryset, reason: str) -> int:
+    return queryset.filter(status=Receipt.Status.VALID).update(
+        status=Receipt.Status.VOID, void_reason=reason, voided_at=timezone.now()
+    )
+
+
+# --- Single gifts ------------------------------------------------------------------------------
+@transaction.atomic
+def gift_record(
+    *,
+    donor: Donor,
+    fund,
+    location,
+    amount: Decimal,
+    date: dt.date,
+    channel: str,
+    actor,
+    proof=None,
+    note: str = "",
+) -> Contribution:
+    """Record a gift at the desk, by transfer or from an institution; post it; issue its receipt."""
+    if amount is None or amount <= 0:
+        raise DonorError(_("Jumlah sumbangan harus lebih dari nol."))
+    if channel == Contribution.Channel.PAYROLL:
+        raise DonorError(_("Potongan gaji dicatat lewat impor berkas gaji."))
+    if channel == Contribution.Channel.TRANSFER and not proof:
+        raise DonorError(_("Transfer bank wajib disertai bukti transfer."))
+    if not donor.is_active:
+        raise DonorError(_("Donatur ini sudah digabung atau nonaktif."))
+    contribution = Contribution(
+        donor=donor,
+        fund=fund,
+        location=location,
+        amount=amount,
+        date=date,
+        channel=channel,
+        note=note,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if proof:
+        contribution.proof = proof
+    contribution.save()
+    try:
+        tx = ledger.contribution_record(
+            fund=fund,
+            location=location,
+            amount=amount,
+            date=date,
+            description=_("Sumbangan %(channel)s dari %(donor)s")
+            % {"channel": contribution.get_channel_display().lower(), "donor": donor.public_name},
+            reference=contribution,
+            actor=actor,
+        )
+    except ledger.LedgerError as exc:
+        raise DonorError(str(exc)) from exc
+    contribution.transaction = tx
+    contribution.save(update_fields=["transaction"])
+    _receipts_issue([contribution.pk], fund=fund, issued_on=date)
+    audit_log(
+        contribution,
+        "donors.contribution.recorded",
+        actor=actor,
+        changes=snapshot(
+            contribution, ["donor", "fund", "location", "amount", "date", "channel", "proof"]
+        ),
+    )
+    return contribution
+
+
+@transaction.atomic
+def contribution_reverse(*, contribution: Contribution, reason: str, actor) -> Contribution:
+    """Reverse a wrongly recorded gift in the ledger and void its receipt; delete nothing."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DonorError(_("Alasan pembatalan wajib diisi."))
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.status != Contribution.Status.RECORDED:
+        raise DonorError(_("Sumbangan ini sudah dibatalkan."))
+    if contribution.channel == Contribution.Channel.PAYROLL:
+        # One ledger transaction carries the whole file; it is reversed as a whole.
+        raise DonorError(
+            _("Potongan gaji dibatalkan bersama seluruh berkas impornya."),
+            link=reverse("donors:import_detail", args=[contribution.payroll_import_id]),
+        )
+    try:
+        reversal = ledger.transaction_reverse(
+            transaction=contribution.transaction, reason=reason, actor=actor
+        )
+    except ledger.LedgerError as exc:
+        raise DonorError(str(exc)) from exc
+    contribution.status = Contribution.Status.REVERSED
+    contribution.reversal_transaction = reversal
+    contribution.reversal_reason = reason
+    contribution.save(update_fields=["status", "reversal_transaction", "reversal_reason"])
+    _void_receipts(Receipt.objects.filter(contribution=contribution), reason)
+    audit_log(
+        contribution,
+        "donors.contribution.reversed",
+        actor=actor,
+        changes={"status": ["recorded", "reversed"], "reason": reason},
+    )
+    return contribution
+
+
+# --- Payroll imports -------------------------------------------------------------------------
+def _committed_import(*, opd: Opd, scheme: Scheme, period: dt.date):
+    return PayrollImport.objects.filter(
+        status=PayrollImport.Status.COMMITTED, opd=opd, scheme=scheme, period=period
+    ).first()
+
+
+def _same_file_warning(*, sha256: str, period: dt.date) -> str:
+    """Warn when the very same bytes were booked for another month.
+
+    Not refused: an OPD whose staff and amounts did not change sends identical
+    files month after month. The same OPD and month twice is refused instead.
+    """
+    other = (
+        PayrollImport.objects.filter(status=PayrollImport.Status.COMMITTED, sha256=sha256)
+        .exclude(period=period)
+        .select_related("opd")
+        .first()
+    )
+    if other is None:
+        return ""
+    return _(
+        "Isi berkas sama persis dengan berkas %(opd)s bulan %(month)s yang sudah dibukukan: "
+        "pastikan bulannya benar."
+    ) % {"opd": other.opd.code, "month": f"{other.period:%m/%Y}"}
+
+
+def _refuse_twice(first: PayrollImport) -> DonorError:
+    return DonorError(
+        _("Potongan gaji %(opd)s bulan %(month)s sudah dibukukan pada %(when)s.")
+        % {
+            "opd": first.opd.code,
+            "month": f"{first.period:%m/%Y}",
+            "when": timezone.localtime(first.committed_at).strftime("%d-%m-%Y %H:%M")
+            if first.committed_at
+            else "-",
+        },
+        link=reverse("donors:import_detail", args=[first.pk]),
+    )
+
+
+def payroll_import_prepare(
+    *,
+    data: bytes,
+    filename: str,
+    opd: Opd,
+    scheme: Scheme,
+    period: dt.date,
+    received_on: dt.date,
+    expected_count: int | None,
+    expected_total: Decimal | None,
+    actor,
+    location=None,
+) -> tuple[PayrollImport | None, PayrollCheck]:
+    """Check an uploaded file; when every row is right keep it as a draft to preview.
+
+    A file with any error is not kept at all: the caller shows the errors.
+    """
+    period = month_start(period)
+    sha256 = hashlib.sha256(data).hexdigest()
+    first = _committed_import(opd=opd, scheme=scheme, period=period)
+    if first is not None:
+        raise _refuse_twice(first)
+    check = payroll_file_check(
+        data=data,
+        filename=filename,
+        opd=opd,
+        scheme=scheme,
+        period=period,
+        expected_count=expected_count,
+        expected_total=expected_total,
+    )
+    if not check.ok:
+        return None, check
+    warning = _same_file_warning(sha256=sha256, period=period)
+    if warning:
+        check.warnings.append(warning)
+    with transaction.atomic():
+        draft = PayrollImport.objects.create(
+            opd=opd,
+            scheme=scheme,
+            period=period,
+            location=location or scheme.deposit_location,
+            received_on=received_on,
+            filename=filename[:255],
+            content=data,
+            sha256=sha256,
+            expected_count=expected_count,
+            expected_total=expected_total,
+            row_count=check.count,
+            total_amount=check.total,
+            new_donor_count=check.new_donor_count,
+            flagged_count=check.flagged_count,
+            preview=check.summary(),
+            parsed_rows=rows_to_json(check),
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_log(
+            draft,
+            "donors.payroll_import.checked",
+            actor=actor,
+            changes={"rows": check.count, "total": check.total, "file": filename[:255]},
+        )
+    return draft, check
+
+
+def payroll_import_commit(
+    *,
+    payroll_import: PayrollImport,
+    actor,
+    progress: Callable[[int, int], None] | None = None,
+) -> PayrollImport:
+    """Book a previewed file: donors, enrolments, contributions, one ledger transaction, receipts.
+
+    All or nothing: everything happens in one database transaction, and the
+    rows are checked again (the data may have changed since the preview).
+    """
+    with transaction.atomic():
+        imp = (
+            PayrollImport.objects.select_for_update(of=("self",))
+            .select_related("opd", "scheme__fund", "location")
+            .defer("content")
+            .get(pk=payroll_import.pk)
+        )
+        if imp.status != PayrollImport.Status.DRAFT:
+            if imp.status == PayrollImport.Status.COMMITTED:
+                return imp  # a second run of the same task changes nothing
+            raise DonorError(_("Impor ini tidak lagi dapat dibukukan."))
+        # Two files of one OPD booked at once: the OPD's row lock makes the second
+        # wait, then see the first and be refused (instead of racing on new donors).
+        Opd.objects.select_for_update().filter(pk=imp.opd_id).first()
+        first = _committed_import(opd=imp.opd, scheme=imp.scheme, period=imp.period)
+        if first is not None:
+            raise _refuse_twice(first)
+        check = payroll_rows_match(
+            rows_from_json(imp.parsed_rows),
+            opd=imp.opd,
+            scheme=imp.scheme,
+            period=imp.period,
+            expected_count=imp.expected_count,
+            expected_total=imp.expected_total,
+        )
+        if not check.ok:
+            raise DonorError(_("Berkas tidak lagi lolos pemeriksaan."), errors=check.errors)
+        if check.count != imp.row_count or check.total != imp.total_amount:
+            raise DonorError(_("Data berubah sejak pratinjau: unggah berkas sekali lagi."))
+        if progress:
+            progress(0, check.count)
+        try:
+            with transaction.atomic():
+                _payroll_rows_book(imp, check, actor=actor, progress=progress)
+        except IntegrityError:
+            # Another OPD's file created one of these new donors meanwhile.
+            raise DonorError(
+                _("Data berubah sejak pratinjau: unggah berkas sekali lagi.")
+            ) from None
+        imp.status = PayrollImport.Status.COMMITTED
+        imp.committed_at = timezone.now()
+        imp.new_donor_count = check.new_donor_count
+        imp.flagged_count = check.flagged_count
+        try:
+            with transaction.atomic():
+                imp.save(
+                    update_fields=[
+                        "status",
+                        "committed_at",
+                        "transaction",
+                        "new_donor_count",
+                        "flagged_count",
+                    ]
+                )
+        except IntegrityError:
+            # The unique (OPD, month) key: another file of this month was booked meanwhile.
+            first = _committed_import(opd=imp.opd, scheme=imp.scheme, period=imp.period)
+            raise _refuse_twice(first) from None
+        audit_log(
+            imp,
+            "donors.payroll_import.committed",
+            actor=actor,
+            changes={
+                "rows": check.count,
+                "total": check.total,
+                "new_donors": check.new_donor_count,
+                "flagged": check.flagged_count,
+                "transaction": imp.transaction_id,
+            },
+        )
+    return imp
+
+
+def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progress) -> None:
+    scheme, opd, period, received_on = imp.scheme, imp.opd, imp.period, imp.received_on
+    creator = actor if getattr(actor, "pk", None) else None
+    new_rows = [r for r in check.rows if r.is_new_donor]
+    if new_rows:
+        created = Donor.objects.bulk_create(
+            [
+                Donor(
+                    kind=Donor.Kind.CIVIL_SERVANT,
+                    name=r.name,
+                    nip=r.nip,
+                    opd=opd,
+                    position=Donor.Position.STAFF,
+                )
+                for r in new_rows
+            ],
+            batch_size=BULK,
+        )
+        for row, donor in zip(new_rows, created, strict=True):
+            row.donor_id = donor.pk
+    now = timezone.now()
+    to_enrol = [r for r in check.rows if r.needs_enrolment]
+    enrolment_ids = insert_rows(
+        Enrolment,
+        ["donor_id", "scheme_id", "monthly_amount", "start", "created_at"],
+        [(r.donor_id, scheme.pk, r.amount, period, now) for r in to_enrol],
+    )
+    for row, enrolment_id in zip(to_enrol, enrolment_ids, strict=True):
+        row.enrolment_id = enrolment_id
+    try:
+        tx = ledger.contribution_record(
+            fund=scheme.fund,
+            location=imp.location,
+            amount=check.total,
+            date=received_on,
+            description=_("Potongan gaji %(scheme)s %(opd)s bulan %(month)s (%(n)d PNS)")
+            % {
+                "scheme": scheme.code.upper(),
+                "opd": opd.code,
+                "month": f"{period:%m/%Y}",
+                "n": check.count,
+            },
+            reference=imp,
+            actor=actor,
+        )
+    except ledger.LedgerError as exc:
+        raise DonorError(str(exc)) from exc
+    imp.transaction = tx
+    if progress:
+        progress(check.count // 2, check.count)
+    payroll, recorded = Contribution.Channel.PAYROLL.value, Contribution.Status.RECORDED.value
+    creator_id = creator.pk if creator else None
+    contribution_ids = insert_rows(
+        Contribution,
+        [
+            "donor_id",
+            "fund_id",
+            "location_id",
+            "amount",
+            "date",
+            "period",
+            "channel",
+            "status",
+            "payroll_import_id",
+            "enrolment_id",
+            "flag",
+            "note",
+            "proof",
+            "transaction_id",
+            "reversal_reason",
+            "created_by_id",
+            "created_at",
+        ],
+        [
+            (
+                r.donor_id,
+                scheme.fund_id,
+                imp.location_id,
+                r.amount,
+                received_on,
+                period,
+                payroll,
+                recorded,
+                imp.pk,
+                r.enrolment_id,
+                "; ".join(r.flags)[:200],
+                "",
+                "",
+                tx.pk,
+                "",
+                creator_id,
+                now,
+            )
+            for r in check.rows
+        ],
+    )
+    _receipts_issue(contribution_ids, fund=scheme.fund, issued_on=received_on)
+    if progress:
+        progress(check.count, check.count)
+    if new_rows:
+        audit_log(
+            imp,
+            "donors.donor.created_from_payroll",
+            actor=actor,
+            changes={"nips": [r.nip for r in new_rows]},
+        )
+
+
+@transaction.atomic
+def payroll_import_reverse(*, payroll_import: PayrollImport, reason: str, actor) -> PayrollImport:
+    """Reverse a booked file as a whole: ledger reversal, every receipt void; nothing deleted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DonorError(_("Alasan pembatalan wajib diisi."))
+    imp = PayrollImport.objects.select_for_update().get(pk=payroll_import.pk)
+    if imp.status != PayrollImport.Status.COMMITTED:
+        raise DonorError(_("Hanya impor yang sudah dibukukan dapat dibatalkan."))
+    try:
+        reversal = ledger.transaction_reverse(
+            transaction=imp.transaction, reason=reason, actor=actor
+        )
+    except ledger.LedgerError as exc:
+        raise DonorError(str(exc)) from exc
+    imp.status = PayrollImport.Status.REVERSED
+    imp.reversal_transaction = reversal
+    imp.reversal_reason = reason
+    imp.save(update_fields=["status", "reversal_transaction", "reversal_reason"])
+    imp.contributions.filter(status=Contribution.Status.RECORDED).update(
+        status=Contribution.Status.REVERSED, reversal_transaction=reversal, reversal_reason=reason
+    )
+    voided = _void_receipts(Receipt.objects.filter(contribution__payroll_import=imp), reason)
+    audit_log(
+        imp,
+        "donors.payroll_import.reversed",
+        actor=actor,
+        changes={"status": ["committed", "reversed"], "reason": reason, "receipts_voided": voided},
+    )
+    return imp

@@ -1,0 +1,83 @@
+"""Background work of donors: booking a payroll file with a progress bar."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import Job
+
+
+def _job_update(job_id: int, **fields) -> None:
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+def _job_progress(job_id: int, done: int, total: int) -> None:
+    """Report progress so that the polling page sees it while the booking is still open.
+
+    The booking is one database transaction; an update made inside it would show
+    only at the end. On PostgreSQL a second, autocommitting connection writes the
+    progress (SQLite has one writer at a time, so there it shows at the end).
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        _job_update(job_id, done=done, total=total)
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute(
+                "UPDATE core_job SET done = %s, total = %s WHERE id = %s", [done, total, job_id]
+            )
+    finally:
+        side.close()
+
+
+@shared_task
+def payroll_import_commit_task(import_id: int, job_id: int, actor_id: int | None) -> None:
+    """Book a previewed payroll file; safe to run twice (a booked file is left alone)."""
+    from core.models import User
+    from donors.errors import DonorError
+    from donors.models import PayrollImport
+    from donors.services import payroll_import_commit
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    imp = PayrollImport.objects.get(pk=import_id)
+    url = reverse("donors:import_detail", args=[import_id])
+    _job_update(job_id, status=Job.Status.RUNNING)
+    try:
+        imp = payroll_import_commit(
+            payroll_import=imp,
+            actor=actor,
+            progress=lambda done, total: _job_progress(job_id, done, total),
+        )
+    except Exception as exc:
+        if not isinstance(exc, DonorError):
+            # Never leave the progress bar spinning: say it failed, then let Celery log it.
+            _job_update(
+                job_id,
+                status=Job.Status.FAILED,
+                message=str(exc)[:1000],
+                finished_at=timezone.now(),
+            )
+            raise
+        message = exc.message + ("" if not exc.errors else " " + " ".join(exc.errors[:5]))
+        link = exc.link
+        _job_update(
+            job_id,
+            status=Job.Status.FAILED,
+            message=message[:1000],
+            finished_at=timezone.now(),
+            result_url=link or url,
+        )
+        return
+    _job_update(
+        job_id,
+        status=Job.Status.DONE,
+        done=imp.row_count,
+        total=imp.row_count,
+        message=f"{imp.row_count} baris dibukukan",
+        finished_at=timezone.now(),
+        result_url=url,
+    )
