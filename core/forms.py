@@ -2,30 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation
+from core.services import ORG_FIELDS
 from core.uploads import validate_document
 
 
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "legal_status",
-            "pub_permit_number",
-            "zakat_license_number",
-            "npwp",
-            "address",
-            "region_code",
-            "phone",
-            "email",
-            "signatory_name",
-            "signatory_title",
-            "signatory_nip",
-            "treasurer_signatory_name",
-            "treasurer_signatory_nip",
-            "logo",
-        ]
+        fields = ORG_FIELDS
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_npwp(self):
