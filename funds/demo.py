@@ -136,6 +136,7 @@ def seed(*, org, users, out) -> None:
         reference=None,
         actor=treasurer,
         programme="rtlh",
+        area="33.14.05.2002",  # Desa Jambeyan, Kecamatan Sambirejo
     )
     transfer_record(
         source=matra,
