@@ -180,7 +180,8 @@ def transaction_post(
         raise LedgerError(_("Jenis transaksi tidak dikenal: %(k)s") % {"k": kind})
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise LedgerError(_("Tanggal transaksi wajib diisi."))
-    description = (description or "").strip()
+    # Cut to the stored length before hashing, so that the chain verifies.
+    description = (description or "").strip()[:255]
     if not description:
         raise LedgerError(_("Uraian transaksi wajib diisi."))
     if len(lines) < 2:
@@ -229,7 +230,7 @@ def transaction_post(
         sequence=sequence,
         kind=kind,
         date=date,
-        description=description[:255],
+        description=description,
         reference_type=ref_type,
         reference_id=ref_id,
         reverses=reverses,

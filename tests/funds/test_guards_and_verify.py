@@ -130,3 +130,19 @@ def test_verify_ledger_catches_a_posting_dated_in_a_closed_period(ledger, give):
     ClosedPeriod.objects.create(year=2025, month=3, last_sequence=0)
     assert any("sudah ditutup" in p for p in ledger_verify())
     assert Transaction.objects.count() == 1
+
+
+def test_a_description_longer_than_its_column_still_verifies(ledger):
+    from funds.services import contribution_record
+
+    txn = contribution_record(
+        fund=ledger.matra,
+        location=ledger.bank,
+        amount=D("1000"),
+        date=dt.date(2025, 5, 5),
+        description="Sumbangan " + "sangat panjang " * 30,
+        reference=None,
+        actor=ledger.manager,
+    )
+    assert len(txn.description) == 255
+    assert ledger_verify() == []
