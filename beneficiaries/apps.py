@@ -1,5 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _restore_shipped_data(sender, using="default", **kwargs) -> None:
+    """Put the shipped regions and criteria sets back when a flush removed them.
+
+    The data migration loads them once; `flush` (run between the suite's
+    browser and concurrency tests, or by an admin starting over) empties every
+    table and then emits post_migrate, as Django does for content types.
+    """
+    from beneficiaries.criteria import load_criteria
+    from beneficiaries.models import CriteriaSet, Criterion, Region
+    from beneficiaries.regions import load_regions
+
+    if not Region.objects.using(using).exists():
+        load_regions(Region)
+    if not CriteriaSet.objects.using(using).exists():
+        load_criteria(CriteriaSet, Criterion)
 
 
 class BeneficiariesConfig(AppConfig):
@@ -7,6 +25,8 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("Rumah tangga penerima")
 
     def ready(self) -> None:
+        post_migrate.connect(_restore_shipped_data, sender=self)
+
         from core.registry import register_nav, register_panel
         from core.roles import Role
 
