@@ -167,6 +167,8 @@ def payroll_file_parse(*, data: bytes, filename: str) -> PayrollCheck:
         return check
 
     seen: dict[str, int] = {}
+    # A monthly file repeats a handful of amounts: parse each spelling once.
+    amounts: dict[str, Decimal | MoneyError] = {}
     for line, cells in table.rows:
         ok = True
         nip_text, name = cells.get("NIP", ""), " ".join(cells.get("NAMA", "").split())
@@ -175,10 +177,16 @@ def payroll_file_parse(*, data: bytes, filename: str) -> PayrollCheck:
         except IdentityError as exc:
             check.add_error(RowError(line, "NIP", str(exc)))
             ok, nip = False, ""
-        try:
-            amount = parse_amount(cells.get("JUMLAH", ""))
-        except MoneyError as exc:
-            check.add_error(RowError(line, "JUMLAH", str(exc)))
+        amount_text = cells.get("JUMLAH", "")
+        amount = amounts.get(amount_text)
+        if amount is None:
+            try:
+                amount = parse_amount(amount_text)
+            except MoneyError as exc:
+                amount = exc
+            amounts[amount_text] = amount
+        if isinstance(amount, MoneyError):
+            check.add_error(RowError(line, "JUMLAH", str(amount)))
             ok = False
         if nip and nip in seen:
             check.add_error(
@@ -274,7 +282,14 @@ def _chunks(values: list, sql_type: str):
     if not values:
         return
     if connection.vendor == "postgresql":
-        yield RawSQL(f"SELECT unnest(%s::{sql_type}[])", [values])  # noqa: S611 - type is ours
+        # One comma-joined text parameter: quoting a 15.000-element list as an array
+        # literal costs ~0.1 s in the driver; the values (NIPs, ids) never hold commas.
+        text = ",".join(map(str, values))
+        if text.count(",") != len(values) - 1:
+            raise ValueError("values must not contain commas")
+        yield RawSQL(  # noqa: S611 - the type is ours, the values are a parameter
+            f"SELECT unnest(string_to_array(%s, ',')::{sql_type}[])", [text]
+        )
         return
     for i in range(0, len(values), SQLITE_CHUNK):
         yield values[i : i + SQLITE_CHUNK]
@@ -285,20 +300,21 @@ def _match_donors(check: PayrollCheck, *, opd: Opd, scheme: Scheme, period: dt.d
     nips = [r.nip for r in check.rows]
     donors: dict[str, dict] = {}
     for chunk in _chunks(nips, "text"):
-        for d in Donor.objects.filter(nip__in=chunk).values(
+        # Tuples, not dicts: values() costs ~20 µs a row more on 15.000 rows, twice per file.
+        for pk, nip, name, opd_id, is_active in Donor.objects.filter(nip__in=chunk).values_list(
             "id", "nip", "name", "opd_id", "is_active"
         ):
-            donors[d["nip"]] = d
+            donors[nip] = {"id": pk, "name": name, "opd_id": opd_id, "is_active": is_active}
     donor_ids = [d["id"] for d in donors.values()]
     enrolments: dict[int, dict] = {}
     already_paid: set[int] = set()
     for chunk in _chunks(donor_ids, "bigint"):
-        for e in (
+        for pk, donor_id, monthly_amount in (
             Enrolment.objects.filter(scheme=scheme, donor_id__in=chunk, start__lte=period)
             .filter(Q(end__isnull=True) | Q(end__gte=period))
-            .values("id", "donor_id", "monthly_amount")
+            .values_list("id", "donor_id", "monthly_amount")
         ):
-            enrolments[e["donor_id"]] = e
+            enrolments[donor_id] = {"id": pk, "monthly_amount": monthly_amount}
         already_paid.update(
             Contribution.objects.filter(
                 donor_id__in=chunk,
@@ -314,6 +330,7 @@ def _match_donors(check: PayrollCheck, *, opd: Opd, scheme: Scheme, period: dt.d
     msg_paid = _("Sudah ada setoran bulan ini dari berkas lain.")
     msg_not_enrolled = _("Belum terdaftar pada skema: akan didaftarkan.")
     msg_amount = _("Jumlah berbeda dari kepesertaan (%(amount)s).")
+    amount_flags: dict[Decimal, str] = {}  # a few distinct enrolled amounts, formatted once
     for row in check.rows:
         donor = donors.get(row.nip)
         if donor is None:
@@ -351,5 +368,8 @@ def _match_donors(check: PayrollCheck, *, opd: Opd, scheme: Scheme, period: dt.d
             row.flags.append(msg_not_enrolled)
             continue
         row.enrolment_id = enrolment["id"]
-        if enrolment["monthly_amount"] != row.amount:
-            row.flags.append(msg_amount % {"amount": format_rupiah(enrolment["monthly_amount"])})
+        enrolled = enrolment["monthly_amount"]
+        if enrolled != row.amount:
+            if enrolled not in amount_flags:
+                amount_flags[enrolled] = msg_amount % {"amount": format_rupiah(enrolled)}
+            row.flags.append(amount_flags[enrolled])

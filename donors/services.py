@@ -57,7 +57,6 @@ DONOR_FIELDS = [
     "user",
     "is_active",
 ]
-BULK = 2000
 
 
 # --- Donors ----------------------------------------------------------------------------
@@ -576,27 +575,51 @@ def payroll_import_commit(
     return imp
 
 
+DONOR_COLUMNS = [
+    "kind",
+    "name",
+    "nip",
+    "rank",
+    "position",
+    "job_title",
+    "opd_id",
+    "npwp",
+    "institution_type",
+    "email",
+    "phone",
+    "address",
+    "display",
+    "name_consent_on",
+    "user_id",
+    "merged_into_id",
+    "is_active",
+    "created_at",
+]
+
+
 def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progress) -> None:
     scheme, opd, period, received_on = imp.scheme, imp.opd, imp.period, imp.received_on
     creator = actor if getattr(actor, "pk", None) else None
     new_rows = [r for r in check.rows if r.is_new_donor]
+    now = timezone.now()
     if new_rows:
-        created = Donor.objects.bulk_create(
+        # Written as plain tuples (COPY on PostgreSQL): building 15.000 model instances
+        # for bulk_create cost ~4 s. Every column is named, with the model's defaults;
+        # phone and address are blank, stored as their field stores a blank.
+        blank_secret = Donor._meta.get_field("phone").get_prep_value("")
+        kind, staff = Donor.Kind.CIVIL_SERVANT.value, Donor.Position.STAFF.value
+        anonymous = Donor.Display.ANONYMOUS.value
+        donor_ids = insert_rows(
+            Donor,
+            DONOR_COLUMNS,
             [
-                Donor(
-                    kind=Donor.Kind.CIVIL_SERVANT,
-                    name=r.name,
-                    nip=r.nip,
-                    opd=opd,
-                    position=Donor.Position.STAFF,
-                )
+                (kind, r.name, r.nip, "", staff, "", opd.pk, "", "", "")
+                + (blank_secret, blank_secret, anonymous, None, None, None, True, now)
                 for r in new_rows
             ],
-            batch_size=BULK,
         )
-        for row, donor in zip(new_rows, created, strict=True):
-            row.donor_id = donor.pk
-    now = timezone.now()
+        for row, donor_id in zip(new_rows, donor_ids, strict=True):
+            row.donor_id = donor_id
     to_enrol = [r for r in check.rows if r.needs_enrolment]
     enrolment_ids = insert_rows(
         Enrolment,

@@ -154,6 +154,30 @@ def test_a_bad_amount_is_refused_with_row_column_and_reason(books, prepare, amou
     _nothing_recorded()
 
 
+def test_the_same_bad_amount_on_two_rows_is_reported_on_both_and_good_repeats_are_kept(
+    books, prepare
+):
+    draft, check = prepare(
+        csv_file(
+            [
+                (NIP_A, "Budi", "seratus ribu"),
+                (NIP_B, "Sri", "100.000"),
+                (NIP_C, "Agus", "seratus ribu"),
+                (NIP_NEW, "Rina", "100.000"),
+            ]
+        )
+    )
+    assert draft is None
+    assert [e.split(":")[0] for e in check.errors] == [
+        "Baris 2, kolom JUMLAH",
+        "Baris 4, kolom JUMLAH",
+    ]
+    assert [(r.row, r.amount) for r in check.rows] == [
+        (3, Decimal("100000.00")),
+        (5, Decimal("100000.00")),
+    ]
+
+
 def test_the_indonesian_spelling_with_sen_is_accepted(books, prepare):
     _, check = prepare(csv_file([(NIP_A, "Budi", "150.000,00")]))
     assert check.ok and check.total == Decimal("150000.00")
@@ -296,3 +320,15 @@ def test_a_file_large_enough_for_copy_books_every_row_with_its_own_receipt(books
     assert sorted(n for n, _ in by_nip.values()) == list(range(1, 601))
     assert by_nip[nips[10]][1] == Decimal("110000.00")
     assert all(c.created_at is not None for c in imp.contributions.all()[:5])
+    # New donors are written as plain rows on that path: they must read back exactly
+    # as the model would have made them.
+    donor = Donor.objects.get(nip=nips[10])
+    assert (donor.name, donor.opd, donor.kind, donor.position) == (
+        "Pegawai 10",
+        books.dinkes,
+        Donor.Kind.CIVIL_SERVANT,
+        Donor.Position.STAFF,
+    )
+    assert (donor.phone, donor.address, donor.display) == ("", "", Donor.Display.ANONYMOUS)
+    assert donor.is_active and donor.created_at is not None and donor.merged_into is None
+    assert (donor.rank, donor.job_title, donor.npwp, donor.email) == ("", "", "", "")

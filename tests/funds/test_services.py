@@ -272,3 +272,25 @@ def test_each_transaction_hash_chains_to_the_previous_one(ledger, give):
     assert first.prev_hash == "" and second.prev_hash == first.hash
     assert second.sequence == first.sequence + 1
     assert Posting.objects.filter(transaction=second).count() == 2
+
+
+def test_a_contribution_takes_nine_statements_with_every_guard_in_them(ledger, give):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    give(ledger.matra, "1000")  # accounts and the ledger head exist from here on
+    with CaptureQueriesContext(connection) as ctx:
+        give(ledger.matra, "2500")
+    work = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))
+    ]
+    assert len(work) == 9, work
+    joined = "\n".join(work)
+    assert "funds_ledgerhead" in joined and "funds_closedperiod" in joined
+    assert 'INSERT INTO "core_auditentry"' in joined
+    if connection.vendor == "postgresql":
+        assert sum("FOR UPDATE" in sql for sql in work) == 2  # accounts, then the head
+    account = Account.objects.get(fund=ledger.matra)
+    assert (account.balance, account.posting_count) == (D("3500.00"), 2)
