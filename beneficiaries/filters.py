@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import Complaint, Household, Region
+from beneficiaries.models import Complaint, Household, Region, Registration
 from beneficiaries.selectors import household_search
 
 
@@ -45,3 +45,23 @@ class ComplaintFilter(django_filters.FilterSet):
     class Meta:
         model = Complaint
         fields = ["reference", "kind", "open"]
+
+
+class DecisionQueueFilter(django_filters.FilterSet):
+    district = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"), queryset=Region.objects.none(), method="filter_district"
+    )
+    matched_national_list = django_filters.BooleanFilter(label=_("Ada di daftar nasional"))
+
+    class Meta:
+        model = Registration
+        fields = ["district", "matched_national_list"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        used = self.queryset.values_list("household__village__parent", flat=True).distinct()
+        self.filters["district"].queryset = Region.objects.filter(code__in=used)
+        self.form.fields["district"].queryset = self.filters["district"].queryset
+
+    def filter_district(self, queryset, name, value):
+        return queryset.filter(household__village__code__startswith=value.code)
