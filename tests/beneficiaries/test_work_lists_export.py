@@ -81,3 +81,38 @@ def test_the_complaint_list_downloads_as_xlsx_with_the_assigned_officer(personas
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(_download(response))).active
     assert str(personas[Role.VERIFIER]) in [cell.value for cell in sheet[2]]
+
+
+def test_the_complaint_list_table_scrolls_inside_its_box_on_a_phone(personas, login):
+    complaint_file(
+        kind=Complaint.Kind.DISPUTE,
+        channel=Complaint.Channel.DESK,
+        name="Pak Darmo",
+        contact="0812000111",
+        description="Tidak dapat kartu.",
+    )
+    page = login(personas[Role.VERIFIER]).get(reverse("beneficiaries:complaint_list"))
+    assert '<div class="table-responsive">' in page.content.decode().replace("\n", "")
+
+
+def test_the_yes_no_filters_offer_all_instead_of_unknown(personas, login):
+    client = login(personas[Role.HEAD])
+    complaints = client.get(reverse("beneficiaries:complaint_list")).content.decode()
+    queue = client.get(reverse("beneficiaries:decision_queue")).content.decode()
+    for page in (complaints, queue):
+        assert '<option value="" selected>Semua</option>' in page
+        assert "Unknown" not in page
+
+
+def test_the_unanswered_filter_still_tells_open_from_answered_complaints(personas, login):
+    complaint = complaint_file(
+        kind=Complaint.Kind.DISPUTE,
+        channel=Complaint.Channel.DESK,
+        name="Pak Darmo",
+        contact="0812000111",
+        description="Tidak dapat kartu.",
+    )
+    client = login(personas[Role.HEAD])
+    url = reverse("beneficiaries:complaint_list")
+    assert complaint.reference in client.get(url, {"open": "true"}).content.decode()
+    assert complaint.reference not in client.get(url, {"open": "false"}).content.decode()
