@@ -1,13 +1,22 @@
 """The shipped poverty criteria read in the user's language on the visit form and the decision page."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from beneficiaries.models import CriteriaSet, HomeVisit, Registration
 from core.roles import Role
 from tests.beneficiaries import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_again_after_the_test():
+    """Switching to English activates it for the thread: later tests expect Indonesian."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _visit(personas) -> HomeVisit:

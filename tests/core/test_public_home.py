@@ -1,9 +1,18 @@
 """A citizen arriving on the home page finds the complaint form and the tracker."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_again_after_the_test():
+    """Switching to English activates it for the thread: later tests expect Indonesian."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_home_page_links_a_logged_out_citizen_to_the_complaint_form_and_the_tracker(
