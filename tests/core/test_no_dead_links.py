@@ -56,3 +56,22 @@ def test_the_households_sub_menu_shows_a_verifier_his_visits_but_a_head_not(pers
     head = login(personas[Role.HEAD]).get("/rumah-tangga/").content.decode()
     assert 'href="/rumah-tangga/kunjungan/"' not in head
     assert 'href="/rumah-tangga/keputusan/"' in head
+
+
+def _next_link(page: str) -> str:
+    return re.search(r'<li class="next page-item">.*?</li>', page, re.S).group()
+
+
+def test_the_page_links_of_a_long_list_speak_the_users_language(personas, login):
+    from django.utils import translation
+
+    from core.audit import audit_log
+
+    for number in range(60):
+        audit_log(personas[Role.ADMIN], "core.uji.langkah", actor=None, changes={"n": number})
+    client = login(personas[Role.AUDITOR])
+    assert "berikutnya" in _next_link(client.get("/audit/").content.decode())
+    client.post("/i18n/setlang/", {"language": "en", "next": "/audit/"})
+    english = _next_link(client.get("/audit/").content.decode())
+    translation.activate("id")
+    assert "next" in english and "berikutnya" not in english
