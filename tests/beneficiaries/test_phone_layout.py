@@ -3,7 +3,15 @@
 import pytest
 
 from beneficiaries.criteria import load_criteria
-from beneficiaries.models import Complaint, CriteriaSet, Criterion, HomeVisit, Registration
+from beneficiaries.models import (
+    Complaint,
+    CriteriaSet,
+    Criterion,
+    HomeVisit,
+    Region,
+    Registration,
+)
+from beneficiaries.regions import load_regions
 from beneficiaries.services import complaint_file
 from core.roles import Role
 from tests.beneficiaries import factories
@@ -19,6 +27,8 @@ def test_the_visit_form_shows_each_criterion_on_its_own_lines_on_a_phone(live_se
     from core.demo import seed_organisation
 
     seed_organisation()
+    # A transactional test may find the tables emptied by an earlier one: load what it needs.
+    load_regions(Region)
     load_criteria(CriteriaSet, Criterion)
     verifier = make_user("bambang.verifikator@uji.test", [Role.VERIFIER])
     registration = Registration.objects.create(
