@@ -1,8 +1,14 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import Complaint, Household, Region
+from beneficiaries.models import Complaint, Household, Region, Registration
 from beneficiaries.selectors import household_search
+
+
+def _yes_no_all():
+    """A yes/no filter whose empty choice reads "all" (the default said "Unknown")."""
+    return forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))])
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -39,9 +45,34 @@ class ComplaintFilter(django_filters.FilterSet):
     reference = django_filters.CharFilter(label=_("Nomor"), lookup_expr="icontains")
     kind = django_filters.ChoiceFilter(label=_("Jenis"), choices=Complaint.Kind.choices)
     open = django_filters.BooleanFilter(
-        label=_("Belum dijawab"), field_name="answered_at", lookup_expr="isnull"
+        label=_("Belum dijawab"),
+        field_name="answered_at",
+        lookup_expr="isnull",
+        widget=_yes_no_all(),
     )
 
     class Meta:
         model = Complaint
         fields = ["reference", "kind", "open"]
+
+
+class DecisionQueueFilter(django_filters.FilterSet):
+    district = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"), queryset=Region.objects.none(), method="filter_district"
+    )
+    matched_national_list = django_filters.BooleanFilter(
+        label=_("Ada di daftar nasional"), widget=_yes_no_all()
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["district", "matched_national_list"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        used = self.queryset.values_list("household__village__parent", flat=True).distinct()
+        self.filters["district"].queryset = Region.objects.filter(code__in=used)
+        self.form.fields["district"].queryset = self.filters["district"].queryset
+
+    def filter_district(self, queryset, name, value):
+        return queryset.filter(household__village__code__startswith=value.code)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import (
@@ -101,7 +102,8 @@ class VisitForm(forms.Form):
             chosen = CriteriaSet.objects.filter(pk=self.data.get("criteria_set")).first() or chosen
         if chosen is not None:
             self.fields["criteria_set"].initial = chosen.pk
-            self.fields["met"].choices = [(c.order, c.text) for c in chosen.items.all()]
+            # Shipped criteria are shown in the reader's language (criteria.py).
+            self.fields["met"].choices = [(c.order, gettext(c.text)) for c in chosen.items.all()]
 
 
 class PhotoForm(forms.Form):

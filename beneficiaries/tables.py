@@ -1,7 +1,8 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import Complaint, Household
+from beneficiaries.models import Complaint, Household, Registration
 
 
 class HouseholdTable(tables.Table):
@@ -60,3 +61,60 @@ class ComplaintTable(tables.Table):
 
     def value_state(self, record):
         return self.render_state(record)
+
+
+class DecisionQueueTable(tables.Table):
+    """The head's work list: cases waiting for a decision, oldest first."""
+
+    exclude_from_export = ("decide",)
+
+    registered_at = tables.DateTimeColumn(verbose_name=_("Terdaftar"), format="j M Y")
+    household = tables.Column(verbose_name=_("Keluarga"), orderable=False)
+    village = tables.Column(verbose_name=_("Desa"), accessor="household__village__name")
+    district = tables.Column(
+        verbose_name=_("Kecamatan"), accessor="household__village__parent__name"
+    )
+    basis = tables.Column(verbose_name=_("Dasar tersedia"), empty_values=(), orderable=False)
+    proposed = tables.Column(
+        verbose_name=_("Usulan"), accessor="visit__proposed_grade", orderable=False
+    )
+    decide = tables.TemplateColumn(
+        verbose_name="",
+        template_code=(
+            '{% load i18n %}<a class="btn btn-sm btn-primary" '
+            "href=\"{% url 'beneficiaries:decide' record.pk %}\">{% translate 'Putuskan' %}</a>"
+        ),
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = Registration
+        fields = ("registered_at", "household", "village", "district", "basis", "proposed")
+        attrs = {"class": "table table-sm table-striped"}
+        row_attrs = {"data-testid": "queue-row"}
+        empty_text = _("Antrean kosong.")
+
+    def value_registered_at(self, value):
+        return timezone.localdate(value)
+
+    def render_basis(self, record):
+        if record.matched_national_list:
+            return _("Daftar nasional")
+        visit = getattr(record, "visit", None)
+        if visit is None or visit.criteria_set is None:
+            return "—"
+        return _("Survei: %(met)d/%(total)d (ambang %(min)d)") % {
+            "met": visit.met_count,
+            "total": visit.criteria_set.items.count(),
+            "min": visit.criteria_set.min_met,
+        }
+
+    def value_basis(self, record):
+        return self.render_basis(record)
+
+    def render_proposed(self, record):
+        return record.visit.get_proposed_grade_display() or "—"
+
+    def value_proposed(self, record):
+        return self.render_proposed(record)

@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig
 
 from beneficiaries import pdfs
 from beneficiaries.errors import BeneficiaryError
-from beneficiaries.filters import ComplaintFilter, HouseholdFilter
+from beneficiaries.filters import ComplaintFilter, DecisionQueueFilter, HouseholdFilter
 from beneficiaries.forms import (
     CampaignForm,
     CampaignItemForm,
@@ -66,7 +66,7 @@ from beneficiaries.services import (
     visit_photo_add,
     visit_submit,
 )
-from beneficiaries.tables import ComplaintTable, HouseholdTable
+from beneficiaries.tables import ComplaintTable, DecisionQueueTable, HouseholdTable
 from beneficiaries.tasks import national_list_import
 from core.exports import export_response, table_export_response
 from core.models import Job
@@ -321,7 +321,13 @@ def visit_photo(request, pk: int):
 
 @staff_view(read=CASEWORKERS)
 def decision_queue_view(request):
-    return render(request, "beneficiaries/decision_queue.html", {"registrations": decision_queue()})
+    queue = DecisionQueueFilter(request.GET, queryset=decision_queue())
+    table = DecisionQueueTable(queue.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export = table_export_response(request, table, "antrean-keputusan")
+    if export is not None:
+        return export
+    return render(request, "beneficiaries/decision_queue.html", {"filter": queue, "table": table})
 
 
 @staff_view(read=CASEWORKERS, write=CASEWORKERS)

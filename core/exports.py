@@ -29,7 +29,10 @@ def _cell(value):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.replace(tzinfo=None)
-    return value
+    if isinstance(value, (str, int, float, decimal.Decimal, dt.date, dt.time)):
+        return value
+    # A model instance or a lazy translation: a spreadsheet cell takes its text.
+    return str(value)
 
 
 def csv_response(

@@ -1,5 +1,5 @@
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import formats
 
 from core.crypto import mask_digits
@@ -37,6 +37,22 @@ def url_or_none(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def url_if_allowed(context, name, *args):
+    """The URL of a page the current user may open, or "" (so menus never link to a 404)."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    access = getattr(resolve(url).func, "kenanga_access", None)
+    if access is None or access.public:
+        return url
+    user = context.get("user")
+    if user is None or not user.is_authenticated or not access.may_read(user):
+        return ""
+    return url
 
 
 @register.filter
