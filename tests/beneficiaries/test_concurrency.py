@@ -7,8 +7,7 @@ import pytest
 from django.db import connection
 
 from beneficiaries.errors import BeneficiaryError
-from beneficiaries.models import Basis, Card, Decision, Grade, Region, Registration
-from beneficiaries.regions import load_regions
+from beneficiaries.models import Basis, Card, Decision, Grade, Registration
 from beneficiaries.services import registration_decide
 from core.roles import Role
 from tests.beneficiaries import factories
@@ -23,25 +22,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _shipped_regions_and_criteria():
-    """Put back the data migration's regions and criteria.
-
-    A transactional test that ran earlier on the same worker (e.g. another app's
-    concurrency test) flushes every table, the migration-loaded rows included.
-    Both loaders only add what is missing.
-    """
-    from beneficiaries.criteria import load_criteria
-    from beneficiaries.models import CriteriaSet, Criterion, Region
-    from beneficiaries.regions import load_regions
-
-    load_regions(Region)
-    load_criteria(CriteriaSet, Criterion)
-
-
 def test_two_deciders_at_once_give_one_decision_and_one_card(org):
-    # An earlier transactional test in this worker may have flushed the shipped regions.
-    load_regions(Region)
     home = factories.household(listed=True)
     clerk = make_user("loket@uji.test", [Role.VERIFIER])
     registration = Registration.objects.create(
