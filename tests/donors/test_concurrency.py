@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from donors.errors import DonorError
 from donors.models import Contribution, Donor, Opd, PayrollImport, Receipt, Scheme
 from donors.services import gift_record, payroll_import_commit, payroll_import_prepare
 from funds.models import Fund, MoneyLocation
 from funds.verify import ledger_verify
+from tests.concurrency import run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -22,29 +22,6 @@ pytestmark = [
         reason="needs real row locks (select_for_update); SQLite serialises whole-database writes",
     ),
 ]
-
-
-def run_at_once(count, work):
-    """Run work(i) in `count` threads released together; return (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def target(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as exc:  # a domain refusal, or a database error that fails the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return results, errors
 
 
 def _books():

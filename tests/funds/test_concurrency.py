@@ -1,16 +1,16 @@
 """Many requests spending the same fund at once (PostgreSQL: real row locks)."""
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from funds.errors import LedgerError
 from funds.models import Account, Fund, MoneyLocation
 from funds.services import contribution_record, payment_record, transfer_record
 from funds.verify import ledger_verify
+from tests.concurrency import run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -20,31 +20,6 @@ pytestmark = [
     ),
 ]
 DAY = dt.date(2025, 5, 5)
-
-
-def run_at_once(count, work):
-    """Run work(i) in `count` threads released together; return (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def target(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except LedgerError as exc:
-            errors.append(exc)
-        except Exception as exc:  # a deadlock or any database error fails the test below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return results, errors
 
 
 def test_concurrent_payments_succeed_exactly_as_often_as_the_balance_allows():
