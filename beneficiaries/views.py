@@ -322,7 +322,9 @@ def visit_photo(request, pk: int):
 @staff_view(read=CASEWORKERS)
 def decision_queue_view(request):
     queue = DecisionQueueFilter(request.GET, queryset=decision_queue())
-    table = DecisionQueueTable(queue.qs)
+    # Auditors and admins read the queue; only case workers get a button to decide.
+    may_decide = request.user.has_role(*CASEWORKERS)
+    table = DecisionQueueTable(queue.qs, exclude=() if may_decide else ("decide",))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     export = table_export_response(request, table, "antrean-keputusan")
     if export is not None:

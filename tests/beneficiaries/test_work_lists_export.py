@@ -43,6 +43,15 @@ def test_the_decision_queue_filters_by_national_list_and_links_each_case(persona
     assert 'name="district"' in page and "export=xlsx" in page
 
 
+def test_an_auditor_reads_the_decision_queue_without_buttons_to_decide(personas, login):
+    case = _waiting(personas, listed=True)
+    page = login(personas[Role.AUDITOR]).get(reverse("beneficiaries:decision_queue"))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert case.household.village.name in body
+    assert reverse("beneficiaries:decide", args=[case.pk]) not in body
+
+
 def test_the_decision_queue_downloads_as_csv_with_dates_and_masked_kk(personas, login):
     registration = _waiting(personas, listed=True)
     response = login(personas[Role.HEAD]).get(
