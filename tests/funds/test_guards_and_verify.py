@@ -146,3 +146,18 @@ def test_a_description_longer_than_its_column_still_verifies(ledger):
     )
     assert len(txn.description) == 255
     assert ledger_verify() == []
+
+
+def test_the_database_refuses_a_transaction_dated_in_a_closed_month(ledger, give, monkeypatch):
+    from funds import services
+    from funds.models import ClosedPeriod
+
+    give(ledger.matra, "1000", date=dt.date(2025, 3, 3))
+    ClosedPeriod.objects.create(year=2025, month=3, last_sequence=1)
+    # Take away the service's own check: the database must still refuse.
+    monkeypatch.setattr(services, "_refuse_closed", lambda date: None)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        give(ledger.matra, "500", date=dt.date(2025, 3, 20))
+    assert Transaction.objects.count() == 1
+    give(ledger.matra, "500", date=dt.date(2025, 4, 1))
+    assert ledger_verify() == []
