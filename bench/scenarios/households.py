@@ -15,6 +15,8 @@ import random
 import statistics
 import time
 
+from beneficiaries.national_list import REQUIRED
+
 ROWS_PER_FILE = 100_000
 
 
@@ -54,19 +56,7 @@ def _rows(rng: random.Random, villages: list[str], file_no: int) -> list[list]:
     return rows
 
 
-HEADER = [
-    "NO_KK",
-    "NIK",
-    "NAMA",
-    "JENIS_KELAMIN",
-    "TANGGAL_LAHIR",
-    "HUBUNGAN_KELUARGA",
-    "KODE_DESA",
-    "ALAMAT",
-    "RT",
-    "RW",
-    "DESIL",
-]
+HEADER = REQUIRED  # the columns the import requires, in the documented order
 
 
 def _csv(rows: list[list]) -> bytes:
