@@ -310,6 +310,8 @@ def gift_record(
         raise DonorError(_("Transfer bank wajib disertai bukti transfer."))
     if not donor.is_active:
         raise DonorError(_("Donatur ini sudah digabung atau nonaktif."))
+    if date > timezone.localdate():
+        raise DonorError(_("Tanggal diterima tidak boleh di masa depan."))
     contribution = Contribution(
         donor=donor,
         fund=fund,

@@ -63,6 +63,20 @@ def test_a_cash_gift_is_posted_to_the_ledger_and_gets_a_receipt(books, company):
     )
 
 
+def test_a_gift_dated_in_the_future_is_refused_by_the_service_and_nothing_is_recorded(
+    books, company
+):
+    from django.utils import timezone
+
+    from donors.errors import DonorError
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(DonorError, match="masa depan"):
+        _gift(books, company, date=tomorrow)
+    assert not Contribution.objects.exists()
+    assert fund_balance(fund=books.infak) == 0
+
+
 def test_the_receipt_pdf_shows_amount_in_words_npwp_signatory_and_never_says_zakat(
     books, company, org
 ):
