@@ -36,7 +36,7 @@ from core.audit import audit_log
 from core.crypto import keyed_hash
 from core.identity import IdentityError, parse_nik, validate_kk
 from core.roles import Role
-from core.uploads import validate_document
+from core.uploads import IMAGE_KINDS, stored_file_save
 
 CARD_GRADES = (Grade.VERY_POOR, Grade.POOR, Grade.NEAR_POOR)
 
@@ -353,12 +353,15 @@ def visit_photo_add(
             _("Foto hanya boleh disimpan dengan persetujuan: isi nama pemberi izin.")
         )
     try:
-        validate_document(upload, allowed=("jpeg", "png"))
+        # Re-encoded and encrypted: the file keeps no EXIF and no hidden chunk.
+        stored = stored_file_save(
+            upload=upload, purpose="beneficiaries.visit_photo", allowed=IMAGE_KINDS, actor=actor
+        )
     except ValidationError as exc:
         raise BeneficiaryError(" ".join(exc.messages)) from None
     photo = VisitPhoto.objects.create(
         visit=visit,
-        image=upload,
+        file=stored,
         caption=caption.strip(),
         consent_by=consent_by.strip(),
         uploaded_by=actor,

@@ -9,7 +9,11 @@ from django.utils import timezone
 
 from beneficiaries.errors import BeneficiaryError
 from beneficiaries.models import ImportBatch
-from beneficiaries.national_list import national_list_commit, parse_national_list
+from beneficiaries.national_list import (
+    import_batch_data,
+    national_list_commit,
+    parse_national_list,
+)
 from core.models import Job
 
 
@@ -31,8 +35,13 @@ def national_list_import(batch_id: int, job_id: int) -> None:
     if batch.status != ImportBatch.Status.PREVIEW or job.status == Job.Status.DONE:
         return
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, total=100, done=0)
-    with batch.file.open("rb") as fh:
-        data = fh.read()
+    try:
+        data = import_batch_data(batch)
+    except BeneficiaryError as exc:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, message=str(exc), finished_at=timezone.now()
+        )
+        return
     parsed = parse_national_list(data, filename=batch.filename, progress=_progress(job_id, 0, 50))
     try:
         national_list_commit(

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.files.base import ContentFile
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +38,7 @@ from beneficiaries.models import (
     Registration,
     VisitPhoto,
 )
-from beneficiaries.national_list import file_digest, import_refusal, parse_national_list
+from beneficiaries.national_list import import_batch_create
 from beneficiaries.selectors import (
     campaign_summary,
     decision_queue,
@@ -72,6 +71,7 @@ from core.exports import export_response, table_export_response
 from core.models import Job
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
+from core.uploads import stored_file_response
 
 # Staff who work with households: they see masked identity numbers.
 READERS = [Role.VERIFIER, Role.HEAD, Role.FUND_MANAGER, Role.TREASURER]
@@ -312,11 +312,11 @@ def visit_photo_add_view(request, pk: int):
 
 @staff_view(read=CASEWORKERS)
 def visit_photo(request, pk: int):
-    photo = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk)
+    photo = get_object_or_404(VisitPhoto.objects.select_related("visit", "file"), pk=pk)
     _get_visit_for_user(request, photo.visit_id)
-    response = FileResponse(photo.image.open("rb"))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if photo.file is None:
+        raise Http404  # kept in clear before encryption: `manage.py encrypt_media` moves it
+    return stored_file_response(request, photo.file, filename=f"foto-{photo.pk}")
 
 
 @staff_view(read=CASEWORKERS)
@@ -420,23 +420,17 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        digest = file_digest(data)
-        refusal = import_refusal(
-            source=form.cleaned_data["source"], as_of=form.cleaned_data["as_of"], digest=digest
-        )
-        if refusal:
-            form.add_error(None, refusal)
-        else:
-            batch = ImportBatch(
+        try:
+            batch = import_batch_create(
+                upload=upload,
+                filename=upload.name,
                 source=form.cleaned_data["source"],
                 as_of=form.cleaned_data["as_of"],
-                filename=upload.name[:255],
-                file_sha256=digest,
-                created_by=request.user,
+                actor=request.user,
             )
-            batch.file.save(f"{digest}.bin", ContentFile(data), save=False)
-            batch.save()
+        except BeneficiaryError as exc:
+            form.add_error(None, str(exc))
+        else:
             return redirect("beneficiaries:import_detail", pk=batch.pk)
     batches = ImportBatch.objects.select_related("created_by").order_by("-created_at")[:20]
     return render(request, "beneficiaries/import_upload.html", {"form": form, "batches": batches})
@@ -447,27 +441,26 @@ def import_detail(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.select_related("job"), pk=pk)
     if request.method == "POST":
         require_write(request, CASEWORKERS)
-        if batch.status == ImportBatch.Status.PREVIEW and batch.job_id is None:
+        preview = batch.preview or {}
+        if (
+            batch.status == ImportBatch.Status.PREVIEW
+            and batch.job_id is None
+            and not preview.get("error_count")
+        ):
             job = Job.objects.create(kind="beneficiaries.national_list", created_by=request.user)
             batch.job = job
             batch.save(update_fields=["job"])
             national_list_import.delay(batch.pk, job.pk)
         return redirect("beneficiaries:import_detail", pk=batch.pk)
-    parsed = None
+    # The preview was parsed once at upload: this page never reads the file.
+    preview = None
     if batch.status == ImportBatch.Status.PREVIEW and batch.job_id is None:
-        with batch.file.open("rb") as fh:
-            parsed = parse_national_list(fh.read(), filename=batch.filename)
+        preview = batch.preview or None
     job = Job.objects.filter(pk=batch.job_id).first()
     return render(
         request,
         "beneficiaries/import_detail.html",
-        {
-            "batch": batch,
-            "parsed": parsed,
-            "preview": parsed.households[:20] if parsed else [],
-            "errors": parsed.errors[:200] if parsed else [],
-            "job": job,
-        },
+        {"batch": batch, "preview": preview, "job": job},
     )
 
 

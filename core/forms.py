@@ -1,9 +1,10 @@
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation
 from core.services import ORG_FIELDS
-from core.uploads import validate_document
+from core.uploads import reencode_image, validate_document
 
 
 class OrganisationForm(forms.ModelForm):
@@ -21,7 +22,11 @@ class OrganisationForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):
-            validate_document(logo, allowed=("png", "jpeg"), max_bytes=1024 * 1024)
+            kind = validate_document(logo, allowed=("png", "jpeg"), max_bytes=1024 * 1024)
+            # The logo is public (letterheads), so it is not encrypted, but it is
+            # re-encoded like every image: no metadata, no hidden chunk, our name.
+            image = reencode_image(logo.read(), kind)
+            logo = ContentFile(image.data, name=f"logo.{'jpg' if kind == 'jpeg' else kind}")
         return logo
 
     def clean(self):

@@ -12,8 +12,7 @@ from core.uploads import validate_document
 from donors import ledger
 from donors.models import Contribution, Donor, Opd, Scheme
 from donors.payroll import parse_period
-
-PROOF_MAX_BYTES = 5 * 1024 * 1024
+from donors.services import PROOF_MAX_BYTES
 
 
 class AmountField(forms.CharField):

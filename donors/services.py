@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_log, diff, snapshot
 from core.money import format_rupiah
 from core.organisation import get_organisation
+from core.uploads import stored_file_delete, stored_file_save
 from donors import ledger
 from donors.bulk import insert_rows
 from donors.errors import DonorError
@@ -40,6 +42,8 @@ from donors.payroll import (
     rows_to_json,
 )
 from donors.selectors import scheme_minimum
+
+PROOF_MAX_BYTES = 5 * 1024 * 1024
 
 DONOR_FIELDS = [
     "kind",
@@ -323,7 +327,16 @@ def gift_record(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     if proof:
-        contribution.proof = proof
+        try:
+            contribution.proof_file = stored_file_save(
+                upload=proof,
+                purpose="donors.proof",
+                allowed=("pdf", "jpeg", "png"),
+                max_bytes=PROOF_MAX_BYTES,
+                actor=actor,
+            )
+        except ValidationError as exc:
+            raise DonorError(" ".join(exc.messages)) from None
     contribution.save()
     try:
         tx = ledger.contribution_record(
@@ -346,7 +359,8 @@ def gift_record(
         "donors.contribution.recorded",
         actor=actor,
         changes=snapshot(
-            contribution, ["donor", "fund", "location", "amount", "date", "channel", "proof"]
+            contribution,
+            ["donor", "fund", "location", "amount", "date", "channel", "proof_file"],
         ),
     )
     return contribution
@@ -472,7 +486,13 @@ def payroll_import_prepare(
             location=location or scheme.deposit_location,
             received_on=received_on,
             filename=filename[:255],
-            content=data,
+            file=stored_file_save(
+                upload=data,
+                purpose="donors.payroll",
+                allowed=("csv", "xlsx"),
+                max_bytes=max(len(data), 1),
+                actor=actor,
+            ),
             sha256=sha256,
             expected_count=expected_count,
             expected_total=expected_total,
@@ -574,6 +594,9 @@ def payroll_import_commit(
                 "transaction": imp.transaction_id,
             },
         )
+        # Booked: the rows live in the contributions now, the file has served its purpose.
+        if imp.file_id:
+            stored_file_delete(stored=imp.file, actor=actor)
     return imp
 
 
