@@ -134,6 +134,14 @@ MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 KENANGA_MAX_UPLOAD_BYTES = env.get_int("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+# Limits on import files (payroll, national list), checked before parsing so a
+# spreadsheet bomb is refused at once. See docs/configuration.md.
+KENANGA_IMPORT_MAX_ROWS = env.get_int("IMPORT_MAX_ROWS", 500_000, minimum=100)
+KENANGA_IMPORT_MAX_COLUMNS = env.get_int("IMPORT_MAX_COLUMNS", 200, minimum=10)
+KENANGA_IMPORT_MAX_LINE_CHARS = env.get_int("IMPORT_MAX_LINE_CHARS", 20_000, minimum=1000)
+KENANGA_IMPORT_MAX_UNCOMPRESSED_BYTES = (
+    env.get_int("IMPORT_MAX_UNCOMPRESSED_MB", 256, minimum=1) * 1024 * 1024
+)
 # Uploaded files kept encrypted at rest (core.models.StoredFile); empty means
 # MEDIA_ROOT/private/files. See docs/operations.md, "Files".
 KENANGA_FILE_ROOT = env.get_str("KENANGA_FILE_ROOT", None)
