@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import secrets
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
@@ -130,10 +133,46 @@ def _error(form, exc: BeneficiaryError) -> None:
 
 
 # --- search, household page, statistics --------------------------------------------
-@staff_view(read=READERS)
+SEARCHES_KEY = "beneficiaries.searches"
+KEPT_SEARCHES = 20
+
+
+def _search_token(request, q: str) -> str:
+    """Keep a search text in the session under a random token, for the URL to carry."""
+    searches = request.session.get(SEARCHES_KEY, {})
+    token = secrets.token_urlsafe(9)
+    searches[token] = q
+    request.session[SEARCHES_KEY] = dict(list(searches.items())[-KEPT_SEARCHES:])
+    return token
+
+
+# Searching changes nothing but the session, so every reader may POST here: a
+# NIK or KK number travels in the body, never in a URL (access logs, history).
+@staff_view(read=READERS, write=[*READERS, Role.AUDITOR, Role.ADMIN])
 def search(request):
+    if request.method == "POST":
+        query = {
+            name: request.POST[name]
+            for name in ("village", "list_source")
+            if request.POST.get(name, "").strip()
+        }
+        q = request.POST.get("q", "").strip()[:100]
+        if q:
+            query["cari"] = _search_token(request, q)
+        url = reverse("beneficiaries:search")
+        return redirect(f"{url}?{urlencode(query)}" if query else url)
+    data = request.GET.copy()
+    if data.pop("q", None):
+        messages.warning(
+            request,
+            _("Pencarian NIK, nomor KK atau nama dikirim lewat formulir, bukan lewat alamat."),
+        )
+    token = data.pop("cari", [""])[0]
+    searched = request.session.get(SEARCHES_KEY, {}).get(token, "") if token else ""
+    if searched:
+        data["q"] = searched
     households = HouseholdFilter(
-        request.GET,
+        data,
         queryset=Household.objects.select_related("village", "village__parent")
         .annotate(members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
         .order_by("village__code", "pk"),
@@ -143,7 +182,11 @@ def search(request):
     export = table_export_response(request, table, "rumah-tangga")
     if export is not None:
         return export
-    return render(request, "beneficiaries/search.html", {"filter": households, "table": table})
+    return render(
+        request,
+        "beneficiaries/search.html",
+        {"filter": households, "table": table, "filter_method": "post"},
+    )
 
 
 def _household_context(request, household, *, reveal=False):

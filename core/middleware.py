@@ -39,3 +39,22 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             reset_request_ip(token)
+
+
+class PrivatePagesMiddleware:
+    """Keep pages seen by a logged-in user out of every cache (browser, proxy, disk).
+
+    Staff pages show NIK, KK numbers, names and phones: `Cache-Control: no-store`
+    stops a shared office PC or a proxy from keeping a copy after logout. Public
+    pages (aggregates) keep whatever their view set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response
