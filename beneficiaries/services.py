@@ -530,6 +530,12 @@ def household_reveal(*, household: Household, actor) -> None:
         audit_log(membership.person, "beneficiaries.member.nik_viewed", actor=actor)
 
 
+def complaint_contact_reveal(*, complaint: Complaint, actor) -> str:
+    """Return the complainant's full phone or e-mail, and record that `actor` saw it."""
+    audit_log(complaint, "beneficiaries.complaint.contact_viewed", actor=actor)
+    return complaint.contact
+
+
 # --- re-verification ---------------------------------------------------------------
 @transaction.atomic
 def campaign_open(*, year: int, name: str, actor) -> Campaign:

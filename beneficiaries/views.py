@@ -58,6 +58,7 @@ from beneficiaries.services import (
     campaign_open,
     complaint_answer,
     complaint_assign,
+    complaint_contact_reveal,
     complaint_file,
     household_register,
     household_reveal,
@@ -70,6 +71,7 @@ from beneficiaries.services import (
 )
 from beneficiaries.tables import ComplaintTable, DecisionQueueTable, HouseholdTable
 from beneficiaries.tasks import national_list_import
+from core.crypto import mask_contact
 from core.exports import export_response, table_export_response
 from core.models import Job
 from core.permissions import public_view, require_write, staff_view
@@ -676,12 +678,32 @@ def complaint(request, pk: int):
     return render(
         request,
         "beneficiaries/complaint.html",
-        {
-            "complaint": complaint,
-            "assign_form": assign_form,
-            "answer_form": answer_form,
-            "overdue": complaint.is_overdue(timezone.localdate()),
-        },
+        _complaint_context(request, complaint, assign_form=assign_form, answer_form=answer_form),
+    )
+
+
+def _complaint_context(request, complaint, *, contact="", assign_form=None, answer_form=None):
+    return {
+        "complaint": complaint,
+        "assign_form": assign_form or ComplaintAssignForm(),
+        "answer_form": answer_form or ComplaintAnswerForm(),
+        "overdue": complaint.is_overdue(timezone.localdate()),
+        # Masked for everyone; shown in full only after a POST that is audited.
+        "contact": contact or mask_contact(complaint.contact),
+        "revealed": bool(contact),
+        "may_reveal": request.user.has_role(*CASEWORKERS),
+    }
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS, post_only=True)
+def complaint_contact(request, pk: int):
+    """Show the complainant's full phone or e-mail once, and record that it was seen."""
+    complaint = _get_complaint_for_user(request, pk, write=True)
+    contact = complaint_contact_reveal(complaint=complaint, actor=request.user)
+    return render(
+        request,
+        "beneficiaries/complaint.html",
+        _complaint_context(request, complaint, contact=contact),
     )
 
 

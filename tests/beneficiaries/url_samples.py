@@ -1,12 +1,13 @@
 """Arguments for the household URLs (see tests/core/test_url_access.py)."""
 
+import datetime as dt
+
 from beneficiaries.models import (
     Campaign,
     CampaignItem,
     Complaint,
     EmergencyLetter,
     HomeVisit,
-    ImportBatch,
     Registration,
     VisitPhoto,
 )
@@ -40,9 +41,13 @@ def _photo(personas):
     kwargs, _roles = _visit(personas)
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, "PNG")
+    from core.uploads import stored_file_save
+
     photo = VisitPhoto.objects.create(
         visit_id=kwargs["pk"],
-        image=SimpleUploadedFile("a.png", buffer.getvalue()),
+        file=stored_file_save(
+            upload=SimpleUploadedFile("a.png", buffer.getvalue()), purpose="t", allowed=("png",)
+        ),
         consent_by="Ibu Sumi",
         uploaded_by=personas[Role.VERIFIER],
     )
@@ -86,15 +91,16 @@ def _check(personas):
 
 
 def _import(personas):
-    from django.core.files.base import ContentFile
-
+    from beneficiaries.national_list import import_batch_create
     from tests.beneficiaries.test_national_list import csv_bytes
 
-    batch = ImportBatch(
-        source="dtks", as_of="2025-06-30", filename="dtks.csv", file_sha256="x" * 64
+    batch = import_batch_create(
+        upload=csv_bytes(),
+        filename="dtks.csv",
+        source="dtks",
+        as_of=dt.date(2025, 6, 30),
+        actor=personas[Role.VERIFIER],
     )
-    batch.file.save("uji.bin", ContentFile(csv_bytes()), save=False)
-    batch.save()
     return {"pk": batch.pk}
 
 
@@ -136,4 +142,5 @@ SAMPLES = {
     "beneficiaries:campaign_item": _campaign_item,
     "beneficiaries:campaign_add": _campaign,
     "beneficiaries:complaint": _complaint,
+    "beneficiaries:complaint_contact": _complaint,
 }
