@@ -612,6 +612,10 @@ def campaign_item_record(
 
 
 # --- complaints ------------------------------------------------------------------------
+COMPLAINT_MAX_CHARS = 4000
+COMPLAINT_CONTACT_MAX_CHARS = 100
+
+
 @transaction.atomic
 def complaint_file(
     *,
@@ -627,6 +631,15 @@ def complaint_file(
 ) -> Complaint:
     """File a complaint with a reference number and a due date."""
     on = on or timezone.localdate()
+    if (
+        len(description) > COMPLAINT_MAX_CHARS
+        or len(contact) > COMPLAINT_CONTACT_MAX_CHARS
+        or len(name) > 150
+    ):
+        raise BeneficiaryError(
+            _("Isi pengaduan paling banyak %(n)s karakter, kontak %(c)d, nama 150.")
+            % {"n": "4.000", "c": COMPLAINT_CONTACT_MAX_CHARS}
+        )
     if not contact.strip():
         raise BeneficiaryError(_("Isi telepon atau e-mail agar jawaban dapat disampaikan."))
     if not name.strip() or not description.strip():

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
@@ -73,6 +74,7 @@ from beneficiaries.tables import ComplaintTable, DecisionQueueTable, HouseholdTa
 from beneficiaries.tasks import national_list_import
 from core.crypto import mask_contact
 from core.exports import export_response, table_export_response
+from core.http import client_ip, rate_limit_exceeded
 from core.models import Job
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
@@ -711,6 +713,25 @@ def complaint_contact(request, pk: int):
 def complaint_public(request):
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if rate_limit_exceeded(
+            f"complaint:{client_ip(request)}",
+            limit=settings.KENANGA_PUBLIC_COMPLAINTS_PER_HOUR,
+            window=3600,
+        ):
+            # The form comes back filled in: nothing the citizen typed is lost.
+            form.add_error(
+                None,
+                _(
+                    "Terlalu banyak pengaduan dari alamat ini dalam satu jam. Isian Anda tetap "
+                    "di sini: kirim lagi nanti, atau sampaikan di loket."
+                ),
+            )
+            return render(
+                request,
+                "beneficiaries/complaint_form.html",
+                {"form": form, "public": True},
+                status=429,
+            )
         try:
             complaint = _complaint_from_form(form, channel=Complaint.Channel.PUBLIC, actor=None)
         except BeneficiaryError as exc:

@@ -143,6 +143,8 @@ KENANGA_IMPORT_MAX_LINE_CHARS = env.get_int("IMPORT_MAX_LINE_CHARS", 20_000, min
 KENANGA_IMPORT_MAX_UNCOMPRESSED_BYTES = (
     env.get_int("IMPORT_MAX_UNCOMPRESSED_MB", 256, minimum=1) * 1024 * 1024
 )
+# Public complaint form: complaints accepted per client address per hour.
+KENANGA_PUBLIC_COMPLAINTS_PER_HOUR = env.get_int("PUBLIC_COMPLAINTS_PER_HOUR", 5, minimum=1)
 # Uploaded files kept encrypted at rest (core.models.StoredFile); empty means
 # MEDIA_ROOT/private/files. See docs/operations.md, "Files".
 KENANGA_FILE_ROOT = env.get_str("KENANGA_FILE_ROOT", None)

@@ -254,3 +254,60 @@ def test_contacts_are_masked_whether_phone_or_email():
     assert mask_contact("budi@contoh.id") == "b•••@contoh.id"
     assert mask_contact("0812") == "••••"
     assert mask_contact("") == ""
+
+
+PUBLIC_FORM = {
+    "kind": "dispute",
+    "name": "Pak Darmo",
+    "contact": "081355500",
+    "village_code": "3314012001",
+    "description": "Keluarga kami ditolak padahal tidak mampu.",
+}
+
+
+@pytest.mark.django_db
+def test_the_public_form_is_throttled_per_client_address(client, org, settings):
+    settings.KENANGA_PUBLIC_COMPLAINTS_PER_HOUR = 3
+    url = reverse("beneficiaries:complaint_public")
+    answers = [client.post(url, PUBLIC_FORM, REMOTE_ADDR="203.0.113.7") for _ in range(5)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+    assert Complaint.objects.count() == 3
+    refused = answers[-1].content.decode()
+    assert "Terlalu banyak pengaduan" in refused
+    assert "Keluarga kami ditolak padahal tidak mampu." in refused  # nothing typed is lost
+    # Another address is not held back by the first.
+    assert client.post(url, PUBLIC_FORM, REMOTE_ADDR="198.51.100.9").status_code == 200
+    assert Complaint.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_five_megabyte_description_is_refused_with_the_text_given_back(client, org):
+    long = "Rumah kami bocor. " * 300  # 5.400 characters
+    page = client.post(
+        reverse("beneficiaries:complaint_public"), {**PUBLIC_FORM, "description": long}
+    )
+    text = page.content.decode()
+    assert "paling banyak 4000 karakter" in text
+    assert long.strip() in text and 'maxlength="4000"' not in text
+    huge = client.post(
+        reverse("beneficiaries:complaint_public"),
+        {**PUBLIC_FORM, "description": "x" * 5_000_000},
+    )
+    assert huge.status_code == 200 and not Complaint.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_an_overlong_complaint_from_any_caller():
+    with pytest.raises(BeneficiaryError):
+        complaint_file(
+            kind="dispute", channel="desk", name="A", contact="0812", description="x" * 4001
+        )
+    assert not Complaint.objects.exists()
+
+
+def test_client_ip_reads_the_connection_address():
+    from django.test import RequestFactory
+
+    from core.http import client_ip
+
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")) == "192.0.2.1"
