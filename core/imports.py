@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -182,7 +183,8 @@ def _csv_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     # Checked on the bytes, before decoding or parsing anything.
     if data.count(b"\n") > max_rows:
         raise _too_many_rows(max_rows)
-    if re.search(rb"[^\r\n]{%d}" % (max_line + 1), data):
+    lines = data.split(b"\n")
+    if max(map(len, lines)) > max_line:
         raise ImportFileError(
             _("Ada baris yang lebih panjang dari %(n)d karakter: ini bukan daftar yang benar.")
             % {"n": max_line}
@@ -193,8 +195,11 @@ def _csv_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
         delimiter = csv.Sniffer().sniff(first_lines, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ";" if first_lines.count(";") > first_lines.count(",") else ","
-    if max(line.count(delimiter) for line in text.splitlines() or [""]) >= max_columns:
+    # pandas pads every row to the widest one: one line of 20.000 fields would
+    # make a frame of 20.000 columns for every row.
+    if max(map(operator.methodcaller("count", delimiter.encode()), lines)) >= max_columns:
         raise _too_many_columns(max_columns)
+    del lines
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -282,10 +287,7 @@ def read_table(
         )
 
     table = Table(columns=[c for c in columns if c], rows=[])
-    for line, raw in rows[header_index + 1 :]:
-        values = [_text(v) for v in raw]
-        if not any(values):
-            continue
+    for line, values in rows[header_index + 1 :]:  # cells already text, blank rows gone
         row = {col: values[i] for i, col in enumerate(columns) if col and i < len(values)}
         if any(_TOTAL_WORDS.match(v) for v in values[:4] if v):
             table.totals_row = (line, row)
