@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils import translation
 
 from core.audit import reset_request_ip, set_request_ip
+from core.http import client_ip
 
 
 class LanguageMiddleware:
@@ -28,13 +29,13 @@ class LanguageMiddleware:
 
 
 class AuditContextMiddleware:
-    """Make the client's address available to audit_log for this request."""
+    """Make the client's address (behind a trusted proxy) available to audit_log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = set_request_ip(request.META.get("REMOTE_ADDR"))
+        token = set_request_ip(client_ip(request))
         try:
             return self.get_response(request)
         finally:

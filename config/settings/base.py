@@ -107,6 +107,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Five wrong passwords for one address block that address for 15 minutes.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,20/15m/ip"}
+# Reverse proxies whose X-Forwarded-For is believed (core.http.client_ip): the
+# client address is then used for the login limits above and the audit log.
+# The documented set-up has nginx on the same machine.
+KENANGA_TRUSTED_PROXIES = env.get_networks("KENANGA_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.get_str("MFA_ISSUER", "Kenanga")
 LOGIN_URL = "account_login"
