@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from beneficiaries import pdfs
 from beneficiaries.errors import BeneficiaryError
@@ -39,7 +38,12 @@ from beneficiaries.models import (
     Registration,
     VisitPhoto,
 )
-from beneficiaries.national_list import file_digest, import_refusal, parse_national_list
+from beneficiaries.national_list import (
+    file_digest,
+    import_refusal,
+    national_list_confirm,
+    parse_national_list,
+)
 from beneficiaries.selectors import (
     campaign_summary,
     decision_queue,
@@ -67,11 +71,11 @@ from beneficiaries.services import (
     visit_submit,
 )
 from beneficiaries.tables import ComplaintTable, DecisionQueueTable, HouseholdTable
-from beneficiaries.tasks import national_list_import
 from core.exports import export_response, table_export_response
 from core.models import Job
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
+from core.tables import RequestConfig
 
 # Staff who work with households: they see masked identity numbers.
 READERS = [Role.VERIFIER, Role.HEAD, Role.FUND_MANAGER, Role.TREASURER]
@@ -447,11 +451,10 @@ def import_detail(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.select_related("job"), pk=pk)
     if request.method == "POST":
         require_write(request, CASEWORKERS)
-        if batch.status == ImportBatch.Status.PREVIEW and batch.job_id is None:
-            job = Job.objects.create(kind="beneficiaries.national_list", created_by=request.user)
-            batch.job = job
-            batch.save(update_fields=["job"])
-            national_list_import.delay(batch.pk, job.pk)
+        try:
+            national_list_confirm(batch=batch, actor=request.user)
+        except BeneficiaryError as exc:
+            messages.info(request, str(exc))
         return redirect("beneficiaries:import_detail", pk=batch.pk)
     parsed = None
     if batch.status == ImportBatch.Status.PREVIEW and batch.job_id is None:

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from core.exports import table_export_response
 from core.filters import AuditFilter
@@ -13,7 +12,7 @@ from core.permissions import has_mfa, public_view, staff_view
 from core.registry import PANELS, visible
 from core.roles import ALL_ROLES, Role
 from core.services import organisation_save
-from core.tables import AuditTable
+from core.tables import AuditTable, RequestConfig
 
 
 @public_view

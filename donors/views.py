@@ -6,13 +6,13 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from core.exports import table_export_response
 from core.models import Job
 from core.pdf import pdf_response
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
+from core.tables import RequestConfig
 from donors import services, tasks
 from donors.documents import receipts_pdf, statement_pdf
 from donors.errors import DonorError
@@ -445,9 +445,12 @@ def receipt_verify(request, token: str):
 # --- Arrears ---------------------------------------------------------------------------------
 @staff_view(read=READ)
 def arrears(request):
+    # A scheme id that is not a number falls back to the first scheme, as a
+    # malformed month falls back to this month.
+    chosen = request.GET.get("skema", "")
     scheme = (
-        Scheme.objects.filter(pk=request.GET.get("skema") or None).first() or Scheme.objects.first()
-    )
+        Scheme.objects.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
+    ) or Scheme.objects.first()
     try:
         month = parse_period(request.GET.get("bulan", ""))
     except ValueError:
