@@ -12,6 +12,9 @@ from config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# Which settings module is running; production.py says "production". The
+# deploy check (core/checks.py) refuses anything else.
+KENANGA_ENV = "development"
 DEBUG = False
 SECRET_KEY = env.get_str("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdef")
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
