@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log, diff, snapshot
+from core.models import Job
 from core.money import format_rupiah
 from core.organisation import get_organisation
+from core.roles import Role
 from donors import ledger
 from donors.bulk import insert_rows
 from donors.errors import DonorError
@@ -491,6 +493,39 @@ def payroll_import_prepare(
             changes={"rows": check.count, "total": check.total, "file": filename[:255]},
         )
     return draft, check
+
+
+def payroll_import_confirm(*, payroll_import: PayrollImport, actor) -> Job:
+    """Start booking a previewed file: one job, its task queued when this transaction commits.
+
+    The import's row lock makes a second confirmation (a double click, two
+    fund managers) wait and then get the first job back instead of starting
+    another. After a failed job the file may be confirmed again.
+    """
+    from donors.tasks import payroll_import_commit_task
+
+    if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.FUND_MANAGER):
+        raise DonorError(_("Berkas gaji dibukukan oleh pengelola dana."))
+    with transaction.atomic():
+        imp = (
+            PayrollImport.objects.select_for_update(of=("self",))
+            .defer("content")
+            .get(pk=payroll_import.pk)
+        )
+        if imp.status != PayrollImport.Status.DRAFT:
+            raise DonorError(_("Impor ini sudah diproses."))
+        running = Job.objects.filter(pk=imp.job_id).exclude(status=Job.Status.FAILED).first()
+        if running is not None:
+            return running
+        job = Job.objects.create(
+            kind="donors.payroll_import", created_by=actor, total=imp.row_count
+        )
+        imp.job = job
+        imp.save(update_fields=["job"])
+        audit_log(imp, "donors.import.confirmed", actor=actor, changes={"job": job.pk})
+        ids = (imp.pk, job.pk, actor.pk)
+        transaction.on_commit(lambda: payroll_import_commit_task.delay(*ids))
+    return job
 
 
 def payroll_import_commit(

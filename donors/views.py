@@ -1,19 +1,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import table_export_response
-from core.models import Job
 from core.pdf import pdf_response
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
 from core.tables import RequestConfig
-from donors import services, tasks
+from donors import services
 from donors.documents import receipts_pdf, statement_pdf
 from donors.errors import DonorError
 from donors.filters import ContributionFilter, DonorFilter, PayrollImportFilter
@@ -311,17 +309,12 @@ def import_detail(request, pk: int):
 @staff_view(read=READ, write=WRITE, post_only=True)
 def import_confirm(request, pk: int):
     imp = _get_import_for_user(request, pk, write=True)
-    if imp.status != PayrollImport.Status.DRAFT:
-        messages.info(request, _("Impor ini sudah diproses."))
-        return redirect("donors:import_detail", pk=imp.pk)
-    job = Job.objects.create(
-        kind="donors.payroll_import", created_by=request.user, total=imp.row_count
-    )
-    PayrollImport.objects.filter(pk=imp.pk).update(job=job)
-    transaction.on_commit(
-        lambda: tasks.payroll_import_commit_task.delay(imp.pk, job.pk, request.user.pk)
-    )
-    messages.info(request, _("Pembukuan berjalan; halaman ini menampilkan kemajuannya."))
+    try:
+        services.payroll_import_confirm(payroll_import=imp, actor=request.user)
+    except DonorError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.info(request, _("Pembukuan berjalan; halaman ini menampilkan kemajuannya."))
     return redirect("donors:import_detail", pk=imp.pk)
 
 
