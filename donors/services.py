@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log, diff, snapshot
+from core.identity import IdentityError, parse_nip
 from core.models import Job
 from core.money import format_rupiah
 from core.organisation import get_organisation
@@ -62,16 +63,118 @@ DONOR_FIELDS = [
 
 
 # --- Donors ----------------------------------------------------------------------------
+# What a clerk (or the command line) sets on a donor; the rest is kept by the services.
+DONOR_INPUT_FIELDS = [
+    "kind",
+    "name",
+    "nip",
+    "rank",
+    "position",
+    "job_title",
+    "opd",
+    "npwp",
+    "institution_type",
+    "email",
+    "phone",
+    "address",
+    "display",
+    "name_consent_on",
+    "user",
+]
+
+
+def donor_problems(values: dict) -> dict[str, str]:
+    """Return {field: reason} for every rule the donor's values break; empty when none.
+
+    The one statement of these rules: the services refuse what breaks them and
+    the form shows the same reasons next to its fields.
+    """
+    problems: dict[str, str] = {}
+    kind = values.get("kind")
+    if kind not in Donor.Kind.values:
+        problems["kind"] = _("Pilih jenis donatur.")
+    if not str(values.get("name") or "").strip():
+        problems["name"] = _("Nama donatur wajib diisi.")
+    nip = values.get("nip")
+    if nip:
+        try:
+            parse_nip(nip)
+        except IdentityError as exc:
+            problems["nip"] = str(exc)
+    if kind == Donor.Kind.CIVIL_SERVANT:
+        if not nip:
+            problems["nip"] = _("PNS wajib memiliki NIP.")
+        if not values.get("opd"):
+            problems["opd"] = _("PNS wajib memiliki OPD.")
+        if values.get("position") not in Donor.Position.values:
+            problems["position"] = _("Pilih eselon atau jabatan.")
+    if kind == Donor.Kind.INSTITUTION and not values.get("institution_type"):
+        problems["institution_type"] = _("Pilih jenis lembaga.")
+    npwp_digits = "".join(ch for ch in str(values.get("npwp") or "") if ch.isdigit())
+    if values.get("npwp") and len(npwp_digits) not in (15, 16):
+        problems["npwp"] = _("NPWP harus 15 atau 16 angka.")
+    if values.get("display") == Donor.Display.NAMED and not values.get("name_consent_on"):
+        problems["name_consent_on"] = _(
+            "Nama hanya boleh ditampilkan dengan persetujuan: isi tanggal persetujuannya."
+        )
+    return problems
+
+
+def _donor_values(values: dict, *, current: Donor | None = None) -> dict:
+    unknown = set(values) - set(DONOR_INPUT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown donor fields: {', '.join(sorted(unknown))}")
+    merged = {name: getattr(current, name) for name in DONOR_INPUT_FIELDS} if current else {}
+    merged.update(values)
+    merged.setdefault("display", Donor.Display.ANONYMOUS)
+    for name in DONOR_INPUT_FIELDS:
+        value = merged.get(name)
+        if isinstance(value, str):
+            merged[name] = value.strip()
+    problems = donor_problems(merged)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DonorError(message, errors=list(problems.values()), field=field)
+    merged["nip"] = parse_nip(merged["nip"]).nip if merged.get("nip") else None
+    for name in DONOR_INPUT_FIELDS:
+        if merged.get(name) is None and name not in ("nip", "opd", "user", "name_consent_on"):
+            merged[name] = ""
+    return merged
+
+
+def _donor_saved(donor: Donor) -> Donor:
+    try:
+        with transaction.atomic():
+            donor.save()
+    except IntegrityError:
+        # The NIP (or login account) belongs to another donor already.
+        raise DonorError(
+            _("NIP atau akun login ini sudah dipakai donatur lain."), field="nip"
+        ) from None
+    return donor
+
+
 @transaction.atomic
-def donor_save(*, form, actor) -> Donor:
-    """Save a donor form (new or changed) and audit what changed."""
-    instance = form.instance
-    created = instance.pk is None
-    before = {} if created else snapshot(Donor.objects.get(pk=instance.pk), DONOR_FIELDS)
-    donor = form.save()
+def donor_create(*, actor, **values) -> Donor:
+    """Record a new donor; raise DonorError (naming the field) when a rule is broken."""
+    donor = _donor_saved(Donor(**_donor_values(values)))
+    audit_log(
+        donor, "donors.donor.created", actor=actor, changes=diff({}, snapshot(donor, DONOR_FIELDS))
+    )
+    return donor
+
+
+@transaction.atomic
+def donor_update(*, donor: Donor, actor, **values) -> Donor:
+    """Change a donor's details; the same rules as donor_create apply to the result."""
+    donor = Donor.objects.select_for_update().get(pk=donor.pk)
+    before = snapshot(donor, DONOR_FIELDS)
+    for name, value in _donor_values(values, current=donor).items():
+        setattr(donor, name, value)
+    donor = _donor_saved(donor)
     audit_log(
         donor,
-        "donors.donor.created" if created else "donors.donor.updated",
+        "donors.donor.updated",
         actor=actor,
         changes=diff(before, snapshot(donor, DONOR_FIELDS)),
     )

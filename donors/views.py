@@ -56,6 +56,10 @@ def _error(request: HttpRequest, exc: DonorError) -> None:
         messages.error(request, line)
 
 
+def _form_error(form, exc: DonorError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
 # --- Object-level helpers (one per object type) --------------------------------------------
 def _get_donor_for_user(request: HttpRequest, pk: int, write: bool = False) -> Donor:
     donor = get_object_or_404(Donor.objects.select_related("opd", "user"), pk=pk)
@@ -107,9 +111,13 @@ def donor_index(request):
 def donor_create(request):
     form = DonorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        donor = services.donor_save(form=form, actor=request.user)
-        messages.success(request, _("Donatur disimpan."))
-        return redirect("donors:donor_detail", pk=donor.pk)
+        try:
+            donor = services.donor_create(actor=request.user, **form.cleaned_data)
+        except DonorError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Donatur disimpan."))
+            return redirect("donors:donor_detail", pk=donor.pk)
     return render(request, "donors/form.html", {"form": form, "title": _("Donatur baru")})
 
 
@@ -118,9 +126,13 @@ def donor_edit(request, pk: int):
     donor = _get_donor_for_user(request, pk, write=request.method == "POST")
     form = DonorForm(request.POST or None, instance=donor)
     if request.method == "POST" and form.is_valid():
-        services.donor_save(form=form, actor=request.user)
-        messages.success(request, _("Donatur disimpan."))
-        return redirect("donors:donor_detail", pk=donor.pk)
+        try:
+            services.donor_update(donor=donor, actor=request.user, **form.cleaned_data)
+        except DonorError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Donatur disimpan."))
+            return redirect("donors:donor_detail", pk=donor.pk)
     return render(
         request, "donors/form.html", {"form": form, "title": _("Ubah donatur"), "back": donor}
     )
