@@ -230,34 +230,52 @@ def donor_merge(*, keep: Donor, duplicate: Donor, actor) -> Donor:
 
 # --- OPD, schemes, enrolments ------------------------------------------------------------------
 @transaction.atomic
-def opd_save(*, form, actor) -> Opd:
-    created = form.instance.pk is None
-    before = (
-        {}
-        if created
-        else snapshot(Opd.objects.get(pk=form.instance.pk), ["code", "name", "is_active"])
-    )
-    opd = form.save()
+def opd_create(*, code: str, name: str, is_active: bool = True, actor) -> Opd:
+    """Record an OPD; its code is kept in capitals, once."""
+    code, name = (code or "").strip().upper(), (name or "").strip()
+    if not code or not name:
+        raise DonorError(_("Kode dan nama OPD wajib diisi."), field="code" if not code else "name")
+    if Opd.objects.filter(code=code).exists():
+        raise DonorError(_("Kode OPD %(c)s sudah dipakai.") % {"c": code}, field="code")
+    opd = Opd.objects.create(code=code, name=name, is_active=is_active)
     audit_log(
         opd,
-        "donors.opd.created" if created else "donors.opd.updated",
+        "donors.opd.created",
         actor=actor,
-        changes=diff(before, snapshot(opd, ["code", "name", "is_active"])),
+        changes=diff({}, snapshot(opd, ["code", "name", "is_active"])),
     )
     return opd
 
 
+SCHEME_FIELDS = ["code", "name", "fund", "deposit_location", "description"]
+
+
 @transaction.atomic
-def scheme_save(*, form, actor) -> Scheme:
-    fields = ["code", "name", "fund", "deposit_location", "description"]
-    created = form.instance.pk is None
-    before = {} if created else snapshot(Scheme.objects.get(pk=form.instance.pk), fields)
-    scheme = form.save()
+def scheme_create(
+    *, code: str, name: str, fund, deposit_location, description: str = "", actor
+) -> Scheme:
+    """Record a monthly giving scheme paid into one fund (one scheme per fund)."""
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not name:
+        raise DonorError(
+            _("Kode dan nama skema wajib diisi."), field="code" if not code else "name"
+        )
+    if Scheme.objects.filter(code=code).exists():
+        raise DonorError(_("Kode skema %(c)s sudah dipakai.") % {"c": code}, field="code")
+    if Scheme.objects.filter(fund=fund).exists():
+        raise DonorError(_("Dana ini sudah dipakai skema lain."), field="fund")
+    scheme = Scheme.objects.create(
+        code=code,
+        name=name,
+        fund=fund,
+        deposit_location=deposit_location,
+        description=(description or "").strip(),
+    )
     audit_log(
         scheme,
-        "donors.scheme.created" if created else "donors.scheme.updated",
+        "donors.scheme.created",
         actor=actor,
-        changes=diff(before, snapshot(scheme, fields)),
+        changes=diff({}, snapshot(scheme, SCHEME_FIELDS)),
     )
     return scheme
 

@@ -211,9 +211,13 @@ def donor_statement_pdf(request, pk: int):
 def opd_index(request):
     form = OpdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.opd_save(form=form, actor=request.user)
-        messages.success(request, _("OPD disimpan."))
-        return redirect("donors:opd_list")
+        try:
+            services.opd_create(actor=request.user, **form.cleaned_data)
+        except DonorError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("OPD disimpan."))
+            return redirect("donors:opd_list")
     table = OpdTable(Opd.objects.all())
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
     export = table_export_response(request, table, "opd")
@@ -226,9 +230,13 @@ def opd_index(request):
 def scheme_index(request):
     form = SchemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        scheme = services.scheme_save(form=form, actor=request.user)
-        messages.success(request, _("Skema disimpan."))
-        return redirect("donors:scheme_detail", pk=scheme.pk)
+        try:
+            scheme = services.scheme_create(actor=request.user, **form.cleaned_data)
+        except DonorError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Skema disimpan."))
+            return redirect("donors:scheme_detail", pk=scheme.pk)
     schemes = Scheme.objects.select_related("fund", "deposit_location")
     return render(request, "donors/scheme_list.html", {"form": form, "schemes": schemes})
 

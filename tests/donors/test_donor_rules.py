@@ -115,3 +115,47 @@ def test_the_form_shows_the_service_rule_next_to_the_field(personas, client, din
     assert "PNS wajib memiliki OPD." in form.errors["opd"]
     assert "Pilih eselon atau jabatan." in form.errors["position"]
     assert not Donor.objects.exists()
+
+
+def test_an_opd_is_recorded_with_plain_values_in_capitals_once(db):
+    from donors.services import opd_create
+
+    opd = opd_create(code=" dinkes ", name="Dinas Kesehatan", actor=None)
+    assert opd.code == "DINKES"
+    with pytest.raises(DonorError) as refused:
+        opd_create(code="DINKES", name="Lagi", actor=None)
+    assert refused.value.field == "code"
+    with pytest.raises(DonorError):
+        opd_create(code="", name="Tanpa kode", actor=None)
+    assert AuditEntry.objects.filter(action="donors.opd.created").count() == 1
+
+
+def test_a_scheme_is_recorded_with_plain_values_one_per_fund(books):
+    from donors.services import scheme_create
+
+    scheme = scheme_create(
+        code="infak", name="Infak", fund=books.infak, deposit_location=books.bank, actor=None
+    )
+    assert scheme.fund == books.infak
+    with pytest.raises(DonorError) as refused:
+        scheme_create(
+            code="infak-2",
+            name="Infak 2",
+            fund=books.infak,
+            deposit_location=books.bank,
+            actor=None,
+        )
+    assert refused.value.field == "fund"
+    with pytest.raises(DonorError) as refused:
+        scheme_create(
+            code="matra", name="MATRA", fund=books.matra, deposit_location=books.bank, actor=None
+        )
+    assert refused.value.field == "code"
+
+
+def test_the_opd_page_creates_an_opd_through_the_service(personas, client, db):
+    client.force_login(personas["fund_manager"])
+    response = client.post("/donatur/opd/", {"code": "bkd", "name": "BKD", "is_active": "on"})
+    assert response.status_code == 302
+    assert Opd.objects.get().code == "BKD"
+    assert AuditEntry.objects.filter(action="donors.opd.created").exists()
