@@ -129,6 +129,9 @@ def test_a_generated_env_file_sourced_by_the_shell_gives_the_same_values(tmp_pat
         raw = generated("generate_secret_key")
         lines.append(f"EXTRA_SECRET_{i}={raw}")
         expected[f"EXTRA_SECRET_{i}"] = raw
+    # A password with shell characters, written in single quotes as the docs say.
+    lines.append("""EXTRA_PASSWORD='pa$$ (w0rd) & "kutip" <x> `y` \\z'""")
+    expected["EXTRA_PASSWORD"] = """pa$$ (w0rd) & "kutip" <x> `y` \\z"""
     env_file = tmp_path / "kenanga.env"
     env_file.write_text("\n".join(lines) + "\n")
 
