@@ -26,6 +26,8 @@ from core.audit import audit_log
 from core.crypto import encrypt, mask_digits
 from core.identity import IdentityError, parse_nik, validate_kk
 from core.imports import ImportFileError, RowError, read_table
+from core.models import Job
+from core.roles import Role
 from core.uploads import stored_file_delete, stored_file_open, stored_file_save
 
 REQUIRED = [
@@ -398,6 +400,36 @@ def import_batch_data(batch: ImportBatch) -> bytes:
         with batch.file.open("rb") as fh:
             return fh.read()
     raise BeneficiaryError(_("Berkas impor sudah dihapus; unggah lagi."))
+
+
+def national_list_confirm(*, batch: ImportBatch, actor) -> Job:
+    """Start the import of a previewed batch: one job, queued when this transaction commits.
+
+    Two officers pressing "import" at the same moment meet at the batch's row
+    lock: the second sees the first one's job and gets it back, so a batch
+    never has two jobs racing to write the same households. Only after a
+    failed job may the batch be tried again with a new one.
+    """
+    from beneficiaries.tasks import national_list_import
+
+    if not actor.has_role(Role.VERIFIER, Role.HEAD):
+        raise BeneficiaryError(_("Impor daftar nasional dijalankan oleh verifikator atau kepala."))
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEW:
+            raise BeneficiaryError(_("Impor ini sudah diproses."))
+        if (batch.preview or {}).get("error_count"):
+            raise BeneficiaryError(_("Berkas ini berisi kesalahan; perbaiki lalu unggah lagi."))
+        running = Job.objects.filter(pk=batch.job_id).exclude(status=Job.Status.FAILED).first()
+        if running is not None:
+            return running
+        job = Job.objects.create(kind="beneficiaries.national_list", created_by=actor)
+        batch.job = job
+        batch.save(update_fields=["job"])
+        audit_log(batch, "beneficiaries.import.confirmed", actor=actor, changes={"job": job.pk})
+        batch_id, job_id = batch.pk, job.pk
+        transaction.on_commit(lambda: national_list_import.delay(batch_id, job_id))
+    return job
 
 
 def national_list_commit(

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from beneficiaries import pdfs
 from beneficiaries.errors import BeneficiaryError
@@ -42,7 +41,7 @@ from beneficiaries.models import (
     Registration,
     VisitPhoto,
 )
-from beneficiaries.national_list import import_batch_create
+from beneficiaries.national_list import import_batch_create, national_list_confirm
 from beneficiaries.selectors import (
     campaign_summary,
     decision_queue,
@@ -71,13 +70,13 @@ from beneficiaries.services import (
     visit_submit,
 )
 from beneficiaries.tables import ComplaintTable, DecisionQueueTable, HouseholdTable
-from beneficiaries.tasks import national_list_import
 from core.crypto import mask_contact
 from core.exports import export_response, table_export_response
 from core.http import client_ip, rate_limit_exceeded
 from core.models import Job
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
+from core.tables import RequestConfig
 from core.uploads import stored_file_response
 
 # Staff who work with households: they see masked identity numbers.
@@ -488,16 +487,10 @@ def import_detail(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.select_related("job"), pk=pk)
     if request.method == "POST":
         require_write(request, CASEWORKERS)
-        preview = batch.preview or {}
-        if (
-            batch.status == ImportBatch.Status.PREVIEW
-            and batch.job_id is None
-            and not preview.get("error_count")
-        ):
-            job = Job.objects.create(kind="beneficiaries.national_list", created_by=request.user)
-            batch.job = job
-            batch.save(update_fields=["job"])
-            national_list_import.delay(batch.pk, job.pk)
+        try:
+            national_list_confirm(batch=batch, actor=request.user)
+        except BeneficiaryError as exc:
+            messages.info(request, str(exc))
         return redirect("beneficiaries:import_detail", pk=batch.pk)
     # The preview was parsed once at upload: this page never reads the file.
     preview = None

@@ -100,22 +100,14 @@ class DonorForm(forms.ModelForm):
         return npwp
 
     def clean(self):
+        from donors.services import donor_problems
+
         data = super().clean()
-        kind = data.get("kind")
-        if kind == Donor.Kind.CIVIL_SERVANT:
-            if not data.get("nip") and "nip" not in self.errors:
-                self.add_error("nip", _("PNS wajib memiliki NIP."))
-            if not data.get("opd"):
-                self.add_error("opd", _("PNS wajib memiliki OPD."))
-            if not data.get("position"):
-                self.add_error("position", _("Pilih eselon atau jabatan."))
-        if kind == Donor.Kind.INSTITUTION and not data.get("institution_type"):
-            self.add_error("institution_type", _("Pilih jenis lembaga."))
-        if data.get("display") == Donor.Display.NAMED and not data.get("name_consent_on"):
-            self.add_error(
-                "name_consent_on",
-                _("Nama hanya boleh ditampilkan dengan persetujuan: isi tanggal persetujuannya."),
-            )
+        # The rules live in the service (donors.services.donor_problems); the
+        # form only shows them next to the fields they are about.
+        for field, message in donor_problems(data).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
         return data
 
 

@@ -12,6 +12,9 @@ from config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# Which settings module is running; production.py says "production". The
+# deploy check (core/checks.py) refuses anything else.
+KENANGA_ENV = "development"
 DEBUG = False
 SECRET_KEY = env.get_str("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdef")
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -43,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.QueryStringGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +112,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Five wrong passwords for one address block that address for 15 minutes.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,20/15m/ip"}
+# Reverse proxies whose X-Forwarded-For is believed (core.http.client_ip): the
+# client address is then used for the login limits above and the audit log.
+# The documented set-up has nginx on the same machine.
+KENANGA_TRUSTED_PROXIES = env.get_networks("KENANGA_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.get_str("MFA_ISSUER", "Kenanga")
 LOGIN_URL = "account_login"

@@ -256,7 +256,9 @@ def test_another_verifier_cannot_open_someone_elses_visit(personas, login):
 
 
 @pytest.mark.django_db
-def test_the_import_in_the_browser_previews_then_commits_everything(personas, login):
+def test_the_import_in_the_browser_previews_then_commits_everything(
+    personas, login, django_capture_on_commit_callbacks
+):
     client = login(personas[Role.VERIFIER])
     response = client.post(
         reverse("beneficiaries:import_upload"),
@@ -271,7 +273,8 @@ def test_the_import_in_the_browser_previews_then_commits_everything(personas, lo
     preview = client.get(response.url).content.decode()
     assert "4 baris: 2 KK, 4 orang" in preview
     assert Household.objects.count() == 0
-    client.post(response.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.IMPORTED
     assert Job.objects.get(pk=batch.job_id).status == Job.Status.DONE

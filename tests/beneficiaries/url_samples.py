@@ -23,22 +23,35 @@ def _household(personas):
     return {"pk": factories.household().pk}
 
 
-def _visit(personas):
+def _visit(personas, *, verifier=None):
     home = factories.household()
     registration = Registration.objects.create(
         household=home, channel="walk_in", status="visit", registered_by=personas[Role.HEAD]
     )
-    visit = HomeVisit.objects.create(registration=registration, verifier=personas[Role.VERIFIER])
+    visit = HomeVisit.objects.create(
+        registration=registration, verifier=verifier or personas[Role.VERIFIER]
+    )
     return {"pk": visit.pk}, VISIT_READERS
 
 
-def _photo(personas):
+def _other_verifier(personas):
+    from tests.conftest import make_user
+
+    return make_user("dewi.verifikator.lain@uji.test", [Role.VERIFIER])
+
+
+def _other_visit(personas):
+    kwargs, _roles = _visit(personas, verifier=_other_verifier(personas))
+    return kwargs, VISIT_READERS - {Role.VERIFIER}
+
+
+def _photo(personas, *, verifier=None):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    kwargs, _roles = _visit(personas)
+    kwargs, _roles = _visit(personas, verifier=verifier)
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, "PNG")
     from core.uploads import stored_file_save
@@ -49,9 +62,14 @@ def _photo(personas):
             upload=SimpleUploadedFile("a.png", buffer.getvalue()), purpose="t", allowed=("png",)
         ),
         consent_by="Ibu Sumi",
-        uploaded_by=personas[Role.VERIFIER],
+        uploaded_by=verifier or personas[Role.VERIFIER],
     )
     return {"pk": photo.pk}, VISIT_READERS
+
+
+def _other_photo(personas):
+    kwargs, _roles = _photo(personas, verifier=_other_verifier(personas))
+    return kwargs, VISIT_READERS - {Role.VERIFIER}
 
 
 def _registration(personas):
@@ -143,4 +161,12 @@ SAMPLES = {
     "beneficiaries:campaign_add": _campaign,
     "beneficiaries:complaint": _complaint,
     "beneficiaries:complaint_contact": _complaint,
+}
+
+# The same URLs asked for ANOTHER user's object (test_url_access.py): a verifier
+# asking for another verifier's visit gets 404.
+OTHERS = {
+    "beneficiaries:visit": _other_visit,
+    "beneficiaries:visit_photo_add": _other_visit,
+    "beneficiaries:visit_photo": _other_photo,
 }

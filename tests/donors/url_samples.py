@@ -25,24 +25,33 @@ def _books():
     return fund, bank, scheme, opd
 
 
-def _donor(personas, *, own: bool = False) -> Donor:
+def _donor(personas, *, own: bool = False, other: bool = False) -> Donor:
     _, _, _, opd = _books()
+    if other:
+        # Another contributor's record: the contributor persona must not find it.
+        from tests.conftest import make_user
+
+        user = make_user("dewi.donatur.lain@uji.test", [Role.CONTRIBUTOR])
+        nip = "199001012015031001"
+    else:
+        user = personas[Role.CONTRIBUTOR] if own else None
+        nip = "197805152005011002" if own else "198203102008012003"
     return Donor.objects.create(
         kind=Donor.Kind.CIVIL_SERVANT,
         name="Budi Santoso",
-        nip="197805152005011002" if own else "198203102008012003",
+        nip=nip,
         position=Donor.Position.ECHELON_III,
         opd=opd,
-        user=personas[Role.CONTRIBUTOR] if own else None,
+        user=user,
     )
 
 
-def _gift(personas, *, own: bool = False) -> Contribution:
+def _gift(personas, *, own: bool = False, other: bool = False) -> Contribution:
     from donors.services import gift_record
 
     fund, bank, _, _ = _books()
     return gift_record(
-        donor=_donor(personas, own=own),
+        donor=_donor(personas, own=own, other=other),
         fund=fund,
         location=bank,
         amount=Decimal("100000"),
@@ -90,4 +99,14 @@ SAMPLES = {
         STAFF | {Role.CONTRIBUTOR},
     ),
     "donors:receipt_verify": lambda p: {"token": Receipt.objects.get(contribution=_gift(p)).token},
+}
+
+# The same URLs asked for ANOTHER user's object (test_url_access.py): the roles
+# that see only their own objects get 404.
+OTHERS = {
+    "donors:statement_pdf": lambda p: ({"pk": _donor(p, other=True).pk}, STAFF),
+    "donors:receipt_pdf": lambda p: (
+        {"pk": Receipt.objects.get(contribution=_gift(p, other=True)).pk},
+        STAFF,
+    ),
 }
