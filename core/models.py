@@ -213,3 +213,22 @@ class Job(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one day: beat and cron may both fire, the job runs once."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    result = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("jalankan berkala")
+        verbose_name_plural = _("jalankan berkala")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "day"], name="core_periodicrun_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

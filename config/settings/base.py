@@ -156,7 +156,19 @@ CELERY_RESULT_BACKEND = None
 # Without Redis (the embedded default) background work runs in-process.
 CELERY_TASK_ALWAYS_EAGER = env.get_bool("CELERY_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged only when it has finished: a worker killed half-way
+# (power cut, OOM, SIGKILL) leaves it in the queue, and another worker runs it
+# again once the visibility timeout has passed. Every task is safe to run twice.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Longer than the longest job (a national-list file takes minutes, not an hour).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.get_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+}
+# Several installations (or test runs) may share one Redis: each its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env.get_str("CELERY_QUEUE", "kenanga")
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Mail -------------------------------------------------------------------------
