@@ -123,7 +123,7 @@ USE_TZ = True
 
 # --- Static and uploaded files -----------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.get_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Bootstrap comes from the bootstrap-wrapper package on PyPI: no CDN, works offline.
 STATICFILES_DIRS = [
     ("bootstrap", Path(bootstrap_wrapper.__file__).parent.parent / "bootstrap"),
@@ -170,6 +170,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Several installations (or test runs) may share one Redis: each its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env.get_str("CELERY_QUEUE", "kenanga")
 CELERY_TIMEZONE = TIME_ZONE
+# Logs of the worker go through LOGGING below (JSON, personal data masked).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Mail -------------------------------------------------------------------------
 EMAIL_HOST = env.get_str("EMAIL_HOST", None)
@@ -209,10 +211,20 @@ DEV_DATA_KEY = "a2VuYW5nYS1kZXZlbG9wbWVudC1rZXktbm90LXNlY3I="
 KENANGA_DATA_KEY = env.get_fernet_key("KENANGA_DATA_KEY", DEV_DATA_KEY, required=False)
 
 # --- Logging ----------------------------------------------------------------------
+# JSON lines for journald or a log collector in production, text on a laptop;
+# both mask identity numbers, phones and e-mail addresses (core/logging.py).
+LOG_FORMAT = env.get_choice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "text": {
+            "()": "core.logging.ScrubbingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
 }
 
