@@ -51,7 +51,20 @@ def _worker() -> tuple[bool, dict]:
     return age <= HEARTBEAT_STALE_SECONDS, {"heartbeat_age_s": round(age, 1)}
 
 
+def _replica() -> tuple[bool, dict]:
+    with connections["replica"].cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_is_in_recovery(), "
+            "EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"
+        )
+        in_recovery, lag = cursor.fetchone()
+    # Lag is the age of the last replayed change: large on a quiet primary, so only reported.
+    return bool(in_recovery), {"lag_s": None if lag is None else round(float(lag), 1)}
+
+
 register_health_check("database", _database)
+if "replica" in settings.DATABASES:
+    register_health_check("replica", _replica)
 register_health_check("redis", _redis)
 register_health_check("worker", _worker)
 

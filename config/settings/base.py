@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.AuditContextMiddleware",
+    "core.replica.ReplicaReadMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -80,6 +81,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # a few users at a time and background jobs run in-process.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL streaming replica for the read-only public pages (core/replica.py).
+if env.get_str("DATABASE_REPLICA_URL"):
+    _replica = env.get_database("DATABASE_REPLICA_URL", "")
+    if not all(db["ENGINE"].endswith("postgresql") for db in (DATABASES["default"], _replica)):
+        raise env.EnvError(
+            "Environment variable DATABASE_REPLICA_URL: a replica needs PostgreSQL "
+            "for both DATABASE_URL and DATABASE_REPLICA_URL."
+        )
+    DATABASES["replica"] = {**_replica, "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
