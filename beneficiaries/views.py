@@ -255,7 +255,12 @@ def desk(request):
 
 @staff_view(read=[Role.VERIFIER])
 def worklist(request):
-    visits = visits_for_verifier(verifier=request.user)
+    from django.core.paginator import Paginator
+
+    # Oldest first, 20 to a page: a verifier's phone shows one day's round at a time.
+    visits = Paginator(visits_for_verifier(verifier=request.user), 20).get_page(
+        request.GET.get("page")
+    )
     return render(request, "beneficiaries/worklist.html", {"visits": visits})
 
 
