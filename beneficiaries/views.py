@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.files.base import ContentFile
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +37,7 @@ from beneficiaries.models import (
     HomeVisit,
     Household,
     ImportBatch,
+    Membership,
     Registration,
     VisitPhoto,
 )
@@ -130,13 +132,24 @@ def _error(form, exc: BeneficiaryError) -> None:
 
 
 # --- search, household page, statistics --------------------------------------------
+_current_members = (
+    Membership.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
+    .order_by()
+    .values("household")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
 @staff_view(read=READERS)
 def search(request):
     households = HouseholdFilter(
         request.GET,
+        # Members are counted per shown row (a correlated subquery), not by grouping
+        # every household with every membership: the page and its count stay cheap.
         queryset=Household.objects.select_related("village", "village__parent")
-        .annotate(members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
-        .order_by("village__code", "pk"),
+        .annotate(members=Coalesce(Subquery(_current_members), 0))
+        .order_by("village_id", "pk"),
     )
     table = HouseholdTable(households.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
