@@ -96,6 +96,8 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("rumah tangga")
         verbose_name_plural = _("rumah tangga")
+        # The search page's default order (village, then entry order), read page by page.
+        indexes = [models.Index(fields=["village", "id"], name="beneficiaries_hh_by_village")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(decile__isnull=True) | Q(decile__gte=1, decile__lte=10),
@@ -271,6 +273,8 @@ class Registration(models.Model):
         verbose_name = _("pendaftaran")
         verbose_name_plural = _("pendaftaran")
         ordering = ["-registered_at"]
+        # The decision queue: cases awaiting a decision, oldest first.
+        indexes = [models.Index(fields=["status", "registered_at"], name="beneficiaries_reg_queue")]
 
     def __str__(self) -> str:
         return _("Pendaftaran #%(n)s") % {"n": self.pk}
@@ -337,6 +341,12 @@ class HomeVisit(models.Model):
     class Meta:
         verbose_name = _("kunjungan rumah")
         verbose_name_plural = _("kunjungan rumah")
+        # A verifier's work list: their open visits, oldest first.
+        indexes = [
+            models.Index(
+                fields=["verifier", "status", "assigned_at"], name="beneficiaries_visit_worklist"
+            )
+        ]
 
     def __str__(self) -> str:
         return _("Kunjungan #%(n)s") % {"n": self.pk}
@@ -570,6 +580,7 @@ class Complaint(models.Model):
         verbose_name = _("pengaduan")
         verbose_name_plural = _("pengaduan")
         ordering = ["due_on"]
+        indexes = [models.Index(fields=["due_on", "id"], name="beneficiaries_complaint_due")]
 
     def __str__(self) -> str:
         return self.reference

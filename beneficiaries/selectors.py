@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from beneficiaries.models import (
     CampaignItem,
     Card,
     Complaint,
+    Criterion,
     EmergencyLetter,
     HomeVisit,
     Household,
@@ -146,15 +148,26 @@ def visits_for_verifier(*, verifier) -> QuerySet[HomeVisit]:
     return (
         HomeVisit.objects.filter(verifier=verifier, status=HomeVisit.Status.ASSIGNED)
         .select_related("registration__household__village")
-        .order_by("assigned_at")
+        .order_by("assigned_at", "pk")
     )
 
 
 def decision_queue() -> QuerySet[Registration]:
+    # The number of criteria of each visit's set comes with the row (was one query per row).
+    criteria_total = (
+        Criterion.objects.filter(criteria_set=OuterRef("visit__criteria_set"))
+        .order_by()
+        .values("criteria_set")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Registration.objects.filter(status=Registration.Status.AWAITING_DECISION)
-        .select_related("household__village", "visit", "visit__verifier", "visit__criteria_set")
-        .order_by("registered_at")
+        .select_related(
+            "household__village__parent", "visit", "visit__verifier", "visit__criteria_set"
+        )
+        .annotate(criteria_total=Coalesce(Subquery(criteria_total), 0))
+        .order_by("registered_at", "pk")
     )
 
 

@@ -106,7 +106,7 @@ class DecisionQueueTable(tables.Table):
             return "—"
         return _("Survei: %(met)d/%(total)d (ambang %(min)d)") % {
             "met": visit.met_count,
-            "total": visit.criteria_set.items.count(),
+            "total": getattr(record, "criteria_total", None) or visit.criteria_set.items.count(),
             "min": visit.criteria_set.min_met,
         }
 

@@ -14,15 +14,15 @@ from beneficiaries.national_list import (
     national_list_commit,
     parse_national_list,
 )
+from core.jobs import job_progress
 from core.models import Job
 
 
 def _progress(job_id: int, offset: int, weight: int):
     # Validation is the first half of the bar, writing the second; the write
-    # happens in one transaction, so other connections see its end at commit.
+    # happens in one transaction, so its progress goes through a side connection.
     def report(done: int, total: int) -> None:
-        percent_done = offset + (weight * done // total if total else weight)
-        Job.objects.filter(pk=job_id).update(done=percent_done, total=100)
+        job_progress(job_id, offset + (weight * done // total if total else weight), 100)
 
     return report
 
@@ -63,3 +63,72 @@ def national_list_import(batch_id: int, job_id: int) -> None:
         message=f"{parsed.persons} orang, {len(parsed.households)} KK",
         result_url=reverse("beneficiaries:import_detail", args=[batch_id]),
     )
+
+
+def _caseworker_addresses() -> list[str]:
+    from core.models import User
+    from core.roles import Role
+
+    return list(
+        User.objects.filter(is_active=True, role_assignments__role__in=[Role.VERIFIER, Role.HEAD])
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _mail_after_commit(subject: str, lines: list[str]) -> None:
+    from django.core.mail import send_mail
+    from django.db import transaction
+
+    recipients = _caseworker_addresses()
+    if not recipients or not lines:
+        return
+    body = "\n".join(lines)
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+
+
+@shared_task
+def complaints_overdue_remind() -> str:
+    """Remind verifiers and the head, once a day, of complaints past their answer date."""
+    from beneficiaries.selectors import complaints_overdue
+    from core.periodic import run_once_a_day
+
+    def work(day) -> str:
+        overdue = list(
+            complaints_overdue(today=day).order_by("due_on").values_list("reference", "due_on")
+        )
+        lines = [f"- {ref}: batas jawab {due:%d-%m-%Y}" for ref, due in overdue[:200]]
+        if len(overdue) > 200:
+            lines.append(f"… dan {len(overdue) - 200} lainnya")
+        _mail_after_commit(f"Kenanga: {len(overdue)} pengaduan melewati batas jawab", lines)
+        return f"{len(overdue)} pengaduan terlambat"
+
+    return run_once_a_day("beneficiaries.complaints_overdue_remind", work)
+
+
+@shared_task
+def cards_expiring_remind(days: int = 30) -> str:
+    """Tell verifiers once a day which cards end within `days`, so re-verification starts in time."""
+    import datetime as dt
+
+    from beneficiaries.models import Card
+    from core.periodic import run_once_a_day
+
+    def work(day) -> str:
+        ending = list(
+            Card.objects.filter(
+                revoked_on__isnull=True,
+                valid_until__gte=day,
+                valid_until__lte=day + dt.timedelta(days=days),
+            )
+            .order_by("valid_until", "number")
+            .values_list("number", "valid_until")
+        )
+        lines = [f"- {number}: berlaku sampai {until:%d-%m-%Y}" for number, until in ending[:200]]
+        if len(ending) > 200:
+            lines.append(f"… dan {len(ending) - 200} lainnya")
+        _mail_after_commit(f"Kenanga: {len(ending)} kartu berakhir dalam {days} hari", lines)
+        return f"{len(ending)} kartu segera berakhir"
+
+    return run_once_a_day("beneficiaries.cards_expiring_remind", work)

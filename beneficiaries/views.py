@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +39,7 @@ from beneficiaries.models import (
     HomeVisit,
     Household,
     ImportBatch,
+    Membership,
     Registration,
     VisitPhoto,
 )
@@ -136,6 +138,15 @@ def _error(form, exc: BeneficiaryError) -> None:
 
 
 # --- search, household page, statistics --------------------------------------------
+_current_members = (
+    Membership.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
+    .order_by()
+    .values("household")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
 SEARCHES_KEY = "beneficiaries.searches"
 KEPT_SEARCHES = 20
 
@@ -176,9 +187,11 @@ def search(request):
         data["q"] = searched
     households = HouseholdFilter(
         data,
+        # Members are counted per shown row (a correlated subquery), not by grouping
+        # every household with every membership: the page and its count stay cheap.
         queryset=Household.objects.select_related("village", "village__parent")
-        .annotate(members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
-        .order_by("village__code", "pk"),
+        .annotate(members=Coalesce(Subquery(_current_members), 0))
+        .order_by("village_id", "pk"),
     )
     table = HouseholdTable(households.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
@@ -301,7 +314,12 @@ def desk(request):
 
 @staff_view(read=[Role.VERIFIER])
 def worklist(request):
-    visits = visits_for_verifier(verifier=request.user)
+    from django.core.paginator import Paginator
+
+    # Oldest first, 20 to a page: a verifier's phone shows one day's round at a time.
+    visits = Paginator(visits_for_verifier(verifier=request.user), 20).get_page(
+        request.GET.get("page")
+    )
     return render(request, "beneficiaries/worklist.html", {"visits": visits})
 
 

@@ -259,3 +259,20 @@ class StoredFile(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one day: beat and cron may both fire, the job runs once."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    result = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("jalankan berkala")
+        verbose_name_plural = _("jalankan berkala")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "day"], name="core_periodicrun_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

@@ -5,6 +5,7 @@ from core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sehat/", views.health, name="health"),
     path("dasbor/", views.dashboard, name="dashboard"),
     path("audit/", views.audit_list, name="audit"),
     path("organisasi/", views.organisation_edit, name="organisation"),

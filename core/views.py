@@ -16,6 +16,21 @@ from core.tables import AuditTable, RequestConfig
 
 
 @public_view
+def health(request):
+    """Answer the proxy and monitoring: 200 when every check passes, 503 otherwise."""
+    from django.utils.cache import add_never_cache_headers
+
+    from core.health import health_report
+
+    healthy, checks = health_report()
+    response = JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@public_view
 def home(request):
     return render(request, "core/home.html")
 

@@ -118,6 +118,7 @@ class Donor(models.Model):
         verbose_name = _("donatur")
         verbose_name_plural = _("donatur")
         ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name", "id"], name="donors_donor_by_name")]
         constraints = [
             # Names appear in public only with recorded consent (domain.md).
             models.CheckConstraint(
@@ -291,6 +292,7 @@ class PayrollImport(models.Model):
         verbose_name = _("impor potongan gaji")
         verbose_name_plural = _("impor potongan gaji")
         ordering = ["-period", "opd__code"]
+        indexes = [models.Index(fields=["-period"], name="donors_payrollimport_newest")]
         constraints = [
             # One booked file per OPD and month: the database refuses a second.
             models.UniqueConstraint(
@@ -374,6 +376,8 @@ class Contribution(models.Model):
         indexes = [
             models.Index(fields=["period", "status"]),
             models.Index(fields=["donor", "date"]),
+            # The list's default order: a page is read from the index, not sorted from all rows.
+            models.Index(fields=["-date", "-id"], name="donors_contribution_newest"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="donors_contribution_positive"),

@@ -69,7 +69,7 @@ def _active_enrolments(*, scheme: Scheme, month: dt.date) -> QuerySet[Enrolment]
 class Arrears:
     month: dt.date
     scheme: Scheme
-    missing_donors: list[Enrolment]
+    missing_donors: QuerySet[Enrolment]  # lazy: the page shows one page of it, exports stream it
     missing_opds: list[dict]
     expected_total: Decimal
     received_total: Decimal
@@ -82,10 +82,10 @@ def arrears_for_month(*, scheme: Scheme, month: dt.date) -> Arrears:
     paid = Contribution.objects.filter(
         fund_id=scheme.fund_id, period=month, status=Contribution.Status.RECORDED
     ).values("donor_id")
-    missing = list(
+    missing = (
         active.exclude(donor_id__in=paid)
         .select_related("donor", "donor__opd")
-        .order_by("donor__opd__code", "donor__name")
+        .order_by("donor__opd__code", "donor__name", "pk")
     )
     booked_opds = PayrollImport.objects.filter(
         scheme=scheme, period=month, status=PayrollImport.Status.COMMITTED

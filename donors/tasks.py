@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
+from core.jobs import job_progress as _job_progress
+from core.jobs import job_update as _job_update
 from core.models import Job
-
-
-def _job_update(job_id: int, **fields) -> None:
-    Job.objects.filter(pk=job_id).update(**fields)
-
-
-def _job_progress(job_id: int, done: int, total: int) -> None:
-    """Report progress so that the polling page sees it while the booking is still open.
-
-    The booking is one database transaction; an update made inside it would show
-    only at the end. On PostgreSQL a second, autocommitting connection writes the
-    progress (SQLite has one writer at a time, so there it shows at the end).
-    """
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
-        _job_update(job_id, done=done, total=total)
-        return
-    side = connections.create_connection(DEFAULT_DB_ALIAS)
-    try:
-        with side.cursor() as cursor:
-            cursor.execute(
-                "UPDATE core_job SET done = %s, total = %s WHERE id = %s", [done, total, job_id]
-            )
-    finally:
-        side.close()
 
 
 @shared_task

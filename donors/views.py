@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -467,14 +469,15 @@ def arrears(request):
     try:
         month = parse_period(request.GET.get("bulan", ""))
     except ValueError:
-        month = timezone.localdate().replace(day=1)
+        # The current month's deductions are remitted at its end: it is not yet in arrears.
+        month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     report = arrears_for_month(scheme=scheme, month=month) if scheme else None
     if report and request.GET.get("export") in ("csv", "xlsx"):
         from core.exports import export_response
 
         rows = (
             (e.donor.nip, e.donor.name, e.donor.opd.code if e.donor.opd else "", e.monthly_amount)
-            for e in report.missing_donors
+            for e in report.missing_donors.iterator(chunk_size=2000)
         )
         return export_response(
             request.GET["export"],
@@ -482,10 +485,21 @@ def arrears(request):
             rows,
             f"tunggakan-{month:%Y-%m}",
         )
+    page = None
+    if report:
+        from django.core.paginator import Paginator
+
+        page = Paginator(report.missing_donors, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "donors/arrears.html",
-        {"report": report, "schemes": Scheme.objects.all(), "scheme": scheme, "month": month},
+        {
+            "report": report,
+            "missing_page": page,
+            "schemes": Scheme.objects.all(),
+            "scheme": scheme,
+            "month": month,
+        },
     )
 
 

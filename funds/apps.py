@@ -7,8 +7,12 @@ class FundsConfig(AppConfig):
     verbose_name = _("Dana dan buku besar")
 
     def ready(self):
+        from core.health import register_health_check
         from core.registry import register_nav, register_panel
         from core.roles import Role
+        from funds.health import ledger_head_check
+
+        register_health_check("ledger", ledger_head_check)
 
         readers = [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN]
         register_nav(_("Dana"), "funds:list", readers, order=20)

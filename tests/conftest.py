@@ -48,6 +48,16 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _indonesian_by_default():
+    # A test that renders in English must not leave the next one in English.
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")
+
+
+@pytest.fixture(autouse=True)
 def _private_files(settings, tmp_path):
     # Each test keeps its encrypted uploads in its own directory.
     settings.KENANGA_FILE_ROOT = str(tmp_path / "files")

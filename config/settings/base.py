@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.AuditContextMiddleware",
+    "core.replica.ReplicaReadMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +86,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # a few users at a time and background jobs run in-process.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL streaming replica for the read-only public pages (core/replica.py).
+if env.get_str("DATABASE_REPLICA_URL"):
+    _replica = env.get_database("DATABASE_REPLICA_URL", "")
+    if not all(db["ENGINE"].endswith("postgresql") for db in (DATABASES["default"], _replica)):
+        raise env.EnvError(
+            "Environment variable DATABASE_REPLICA_URL: a replica needs PostgreSQL "
+            "for both DATABASE_URL and DATABASE_REPLICA_URL."
+        )
+    DATABASES["replica"] = {**_replica, "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -132,7 +143,7 @@ USE_TZ = True
 
 # --- Static and uploaded files -----------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.get_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Bootstrap comes from the bootstrap-wrapper package on PyPI: no CDN, works offline.
 STATICFILES_DIRS = [
     ("bootstrap", Path(bootstrap_wrapper.__file__).parent.parent / "bootstrap"),
@@ -186,8 +197,22 @@ CELERY_RESULT_BACKEND = None
 # Without Redis (the embedded default) background work runs in-process.
 CELERY_TASK_ALWAYS_EAGER = env.get_bool("CELERY_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged only when it has finished: a worker killed half-way
+# (power cut, OOM, SIGKILL) leaves it in the queue, and another worker runs it
+# again once the visibility timeout has passed. Every task is safe to run twice.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Longer than the longest job (a national-list file takes minutes, not an hour).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.get_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+}
+# Several installations (or test runs) may share one Redis: each its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env.get_str("CELERY_QUEUE", "kenanga")
 CELERY_TIMEZONE = TIME_ZONE
+# Logs of the worker go through LOGGING below (JSON, personal data masked).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Mail -------------------------------------------------------------------------
 EMAIL_HOST = env.get_str("EMAIL_HOST", None)
@@ -227,10 +252,20 @@ DEV_DATA_KEY = "a2VuYW5nYS1kZXZlbG9wbWVudC1rZXktbm90LXNlY3I="
 KENANGA_DATA_KEY = env.get_fernet_key("KENANGA_DATA_KEY", DEV_DATA_KEY, required=False)
 
 # --- Logging ----------------------------------------------------------------------
+# JSON lines for journald or a log collector in production, text on a laptop;
+# both mask identity numbers, phones and e-mail addresses (core/logging.py).
+LOG_FORMAT = env.get_choice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "text": {
+            "()": "core.logging.ScrubbingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
 }
 

@@ -1,0 +1,638 @@
+"""Regency-scale benchmark: `python manage.py bench [--quick]` runs this in a child process.
+
+    DATABASE_URL=postgres://…/kenanga_bench DJANGO_SETTINGS_MODULE=config.settings.bench \
+        python -m bench.regency [--quick] [--write-docs]
+
+Builds a regency's data in an empty database with COPY and set-based SQL (not
+the ORM), then measures, each figure against a yardstick taken in the same
+run on the same machine (absolute times on a shared machine are noisy):
+
+- payroll import rate ÷ COPY of the same rows into the same tables with their
+  keys and indexes (and ÷ COPY into a bare table);
+- queries, median time and HTML size of the main staff pages at small and at
+  full size;
+- balance read at full size ÷ at small size;
+- ledger writes per second through the services with 1 and 8 writers, and the
+  share of their time spent waiting for the chain head;
+- throughput and p99 of staff and public pages under load (gunicorn on
+  loopback, bounded in time) ÷ a bare Django view on the same server.
+
+Prints one table; with --write-docs replaces the generated section of
+docs/benchmarks.md, machine included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL = {
+    "postings": 2_000_000,
+    "donors": 21_000,
+    "contributions": 350_000,
+    "persons": 300_000,
+    "audit": 64_000,
+    "payroll_rows": 15_000,
+    "page_repeats": 5,
+    "load_seconds": 15,
+    "writes": 200,
+}
+QUICK = {
+    "postings": 20_000,
+    "donors": 500,
+    "contributions": 3_500,
+    "persons": 3_000,
+    "audit": 640,
+    "payroll_rows": 1_000,
+    "page_repeats": 1,
+    "load_seconds": 2,
+    "writes": 24,
+}
+MARK_START = "<!-- bench:regency:start (written by manage.py bench) -->"
+MARK_END = "<!-- bench:regency:end -->"
+
+
+@dataclass
+class Report:
+    sizes: dict
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (measure, value, limit)
+
+    def add(self, measure: str, value, limit: str = "") -> None:
+        self.rows.append((measure, str(value), limit))
+        print(f"  {measure:<62} {value!s:>16}  {limit}", flush=True)
+
+
+def machine() -> str:
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        mem = 0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0].split()[0]
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB, "
+        f"Python {platform.python_version()}, PostgreSQL {pg}, load average {load:.1f} at start"
+    )
+
+
+# --- data -------------------------------------------------------------------------------------
+def _base():
+    from donors.models import Opd, Scheme
+    from funds.models import Fund, MoneyLocation
+
+    fund = Fund.objects.create(code="matra", name="MATRA")
+    bank = MoneyLocation.objects.create(code="bank", name="Bank", kind=MoneyLocation.Kind.BANK)
+    scheme = Scheme.objects.create(code="matra", name="MATRA", fund=fund, deposit_location=bank)
+    opds = [Opd.objects.create(code=f"OPD{i:02d}", name=f"Dinas {i}") for i in range(40)]
+    return fund, bank, scheme, opds
+
+
+def _users():
+    from core.models import User
+    from core.roles import Role
+    from core.services import user_roles_set
+
+    people = {}
+    for role in (Role.AUDITOR, Role.VERIFIER, Role.HEAD, Role.FUND_MANAGER):
+        user = User.objects.create_user(email=f"{role}@bench.test", password="bench-password-1")
+        user_roles_set(user=user, roles=[role], actor=None)
+        people[str(role)] = User.objects.get(pk=user.pk)
+    return people
+
+
+def _nip(i: int) -> str:
+    birth = dt.date(1965, 1, 1) + dt.timedelta(days=i % 12000)
+    return f"{birth:%Y%m%d}{birth.year + 25}{(i % 12) + 1:02d}{(i % 2) + 1}{i % 999 + 1:03d}"
+
+
+def generate(sizes: dict, fund, bank, scheme, opds, people) -> dict:
+    """Fill the database to `sizes` by COPY and set-based SQL; return seconds per part."""
+    from bench.scenarios import households, ledger
+    from beneficiaries.models import ImportBatch, Region
+    from beneficiaries.national_list import file_digest, national_list_commit, parse_national_list
+    from core.models import AuditEntry
+    from donors.bulk import insert_rows
+    from donors.models import Contribution, Donor, Enrolment, Receipt
+    from funds.models import Transaction
+
+    seconds: dict = {}
+    started = time.perf_counter()
+    ledger._bulk_load(fund, bank, sizes["postings"])
+    seconds["postings"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    now = dt.datetime.now(dt.UTC)
+    blank = Donor._meta.get_field("phone").get_prep_value("")
+    nips = list(dict.fromkeys(_nip(i) for i in range(sizes["donors"] * 2)))[: sizes["donors"]]
+    donor_ids = insert_rows(
+        Donor,
+        ["kind", "name", "nip", "rank", "position", "job_title", "opd_id", "npwp"]
+        + ["institution_type", "email", "phone", "address", "display", "name_consent_on"]
+        + ["user_id", "merged_into_id", "is_active", "created_at"],
+        [
+            ("pns", f"Pegawai {i}", nip, "", "staff", "", opds[i % len(opds)].pk, "", "", "")
+            + (blank, blank, "anonymous", None, None, None, True, now)
+            for i, nip in enumerate(nips)
+        ],
+    )
+    insert_rows(
+        Enrolment,
+        ["donor_id", "scheme_id", "monthly_amount", "start", "created_at"],
+        [(d, scheme.pk, Decimal(100000), dt.date(2016, 1, 1), now) for d in donor_ids],
+    )
+    tx_ids = list(Transaction.objects.order_by("sequence").values_list("pk", flat=True)[:5000])
+    per_donor = max(1, sizes["contributions"] // len(donor_ids))
+    rows = []
+    for n in range(sizes["contributions"]):
+        donor = donor_ids[n // per_donor % len(donor_ids)]
+        month = dt.date(2016 + (n % per_donor) // 12 % 10, (n % per_donor) % 12 + 1, 1)
+        rows.append(
+            (donor, fund.pk, bank.pk, Decimal(100000), month + dt.timedelta(days=24), month)
+            + ("payroll", "recorded", None, None, "", "", "", tx_ids[n % len(tx_ids)], "", None)
+            + (now,)
+        )
+    contribution_ids = insert_rows(
+        Contribution,
+        ["donor_id", "fund_id", "location_id", "amount", "date", "period", "channel", "status"]
+        + ["payroll_import_id", "enrolment_id", "flag", "note", "proof", "transaction_id"]
+        + ["reversal_reason", "created_by_id", "created_at"],
+        rows,
+    )
+    insert_rows(
+        Receipt,
+        ["contribution_id", "year", "number", "issued_on", "is_zakat", "token", "status"]
+        + ["void_reason", "voided_at"],
+        [
+            (cid, 1900 + n // 1_000_000, n % 1_000_000 + 1, dt.date(2020, 1, 1), False)
+            + (f"bench{n:027d}", "valid", "", None)
+            for n, cid in enumerate(contribution_ids)
+        ],
+    )
+    seconds["donors_contributions_receipts"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    rng = random.Random(33)  # noqa: S311
+    villages = [
+        code.replace(".", "")
+        for code in Region.objects.filter(
+            level=Region.Level.VILLAGE, code__startswith="33.14"
+        ).values_list("code", flat=True)
+    ]
+    # Files of at most 100.000 person rows, as the national list is delivered (and under
+    # the upload limit); each one goes through the real import.
+    remaining, file_no, household_count = sizes["persons"], 0, 0
+    while remaining > 0:
+        households.ROWS_PER_FILE = min(remaining, 100_000)
+        person_rows = households._rows(rng, villages, file_no)
+        data = households._csv(person_rows)
+        parsed = parse_national_list(data, filename=f"bench-{file_no}.csv")
+        if parsed.errors:
+            raise RuntimeError(f"bench rows invalid: {[str(e) for e in parsed.errors[:3]]}")
+        batch = ImportBatch.objects.create(
+            source="dtks",
+            as_of=dt.date(2025, file_no + 1, 28),
+            filename=f"bench-{file_no}.csv",
+            file_sha256=file_digest(data),
+        )
+        national_list_commit(batch=batch, parsed=parsed, actor=people["verifier"])
+        household_count += len(parsed.households)
+        remaining -= len(person_rows)
+        file_no += 1
+    seconds["households_persons (real import)"] = time.perf_counter() - started
+    seconds["households_count"] = household_count
+
+    started = time.perf_counter()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditentry (at, actor_id, actor_label, action, object_type,"
+            " object_id, object_repr, changes, ip_address)"
+            " SELECT now() - (g || ' minutes')::interval, %s, 'bench', 'bench.generated', 'bench',"
+            " g::text, 'bench ' || g, '{}'::jsonb, NULL FROM generate_series(1, %s) g",
+            [people["head"].pk, sizes["audit"]],
+        )
+        for table in ("donors_contribution", "donors_receipt", "donors_donor", "core_auditentry"):
+            cursor.execute(f"ANALYZE {table}")
+    seconds["audit_entries"] = time.perf_counter() - started
+    assert AuditEntry.objects.count() >= sizes["audit"]
+    return seconds
+
+
+# --- measures ---------------------------------------------------------------------------------
+def payroll_import_vs_copy(report: Report, sizes: dict, scheme, opds) -> None:
+    """Import rate ÷ COPY of the same rows into the same tables (keys, indexes, triggers)."""
+    from django.db import connection, transaction
+
+    from bench.common import copy_rate
+    from donors.models import Contribution, Opd, Receipt
+    from donors.services import payroll_import_commit, payroll_import_prepare
+
+    count = sizes["payroll_rows"]
+    opd = Opd.objects.create(code="BENCH", name="Bench OPD")
+    rows = [
+        (_nip(500_000 + i), f"Pegawai baru {i}", 100000 + (i % 5) * 25000) for i in range(count)
+    ]
+    data = ("NIP;NAMA;JUMLAH\n" + "\n".join(f"{n};{m};{a}" for n, m, a in rows) + "\n").encode()
+    started = time.perf_counter()
+    draft, check = payroll_import_prepare(
+        data=data,
+        filename="bench.csv",
+        opd=opd,
+        scheme=scheme,
+        period=dt.date(2026, 1, 1),
+        received_on=dt.date(2026, 1, 26),
+        expected_count=None,
+        expected_total=None,
+        actor=None,
+    )
+    assert draft is not None, check.errors[:3]
+    payroll_import_commit(payroll_import=draft, actor=None)
+    import_rate = count / (time.perf_counter() - started)
+
+    # The same number of contribution and receipt rows, COPYed into the real tables
+    # (their indexes, foreign keys and guards in place), then rolled back.
+    some = Contribution.objects.order_by("pk").values("donor_id", "transaction_id").first()
+    quote = connection.ops.quote_name
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        columns = ["donor_id", "fund_id", "location_id", "amount", "date", "period", "channel"]
+        columns += ["status", "flag", "note", "proof", "transaction_id", "reversal_reason"]
+        columns += ["created_at"]
+        now = dt.datetime.now(dt.UTC)
+        with cursor.copy(
+            f"COPY donors_contribution ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        ) as copy:
+            for _ in range(count):
+                copy.write_row(
+                    (some["donor_id"], scheme.fund_id, scheme.deposit_location_id, 100000)
+                    + (dt.date(2026, 2, 26), dt.date(2026, 2, 1), "payroll", "recorded", "", "")
+                    + ("", some["transaction_id"], "", now)
+                )
+        cursor.execute("SELECT id FROM donors_contribution ORDER BY id DESC LIMIT %s", [count])
+        new_ids = [r[0] for r in cursor.fetchall()]
+        with cursor.copy(
+            "COPY donors_receipt (contribution_id, year, number, issued_on, is_zakat, token,"
+            " status, void_reason) FROM STDIN"
+        ) as copy:
+            for n, cid in enumerate(new_ids):
+                copy.write_row(
+                    (cid, 1899, n + 1, dt.date(2026, 2, 26), False, f"c{n:030d}", "valid", "")
+                )
+        same_tables_rate = count / (time.perf_counter() - started)
+        transaction.set_rollback(True)
+    bare = copy_rate([("nip", "text"), ("nama", "text"), ("jumlah", "numeric(17,2)")], rows)
+    assert Receipt.objects.filter(year=1899).count() == 0
+    report.add(f"payroll import, {count} rows: rows/s", round(import_rate))
+    report.add(
+        "  ÷ COPY into the same tables (contribution + receipt, keys, indexes)",
+        f"{import_rate / same_tables_rate:.2f}",
+        f"COPY {round(same_tables_rate)} rows/s",
+    )
+    report.add(
+        "  ÷ COPY into a bare table", f"{import_rate / bare:.3f}", f"COPY {round(bare)} rows/s"
+    )
+
+
+def _pages(people, fund) -> list[tuple[str, str, str]]:
+    from django.db.models import Count
+
+    from donors.models import Contribution
+
+    # The donor with the longest history: the page that used to show all of it.
+    busiest = Contribution.objects.values("donor_id").annotate(n=Count("pk")).order_by("-n").first()
+    donor = busiest["donor_id"]
+    return [
+        ("donor list", "/donatur/", "auditor"),
+        ("donor page", f"/donatur/{donor}/", "auditor"),
+        ("new gift form", "/donatur/sumbangan/baru/", "fund_manager"),
+        ("contributions", "/donatur/sumbangan/", "auditor"),
+        ("arrears", "/donatur/tunggakan/", "auditor"),
+        ("household search", "/rumah-tangga/", "verifier"),
+        ("verifier's work list", "/rumah-tangga/kunjungan/", "verifier"),
+        ("decision queue", "/rumah-tangga/keputusan/", "auditor"),
+        ("audit trail", "/audit/", "auditor"),
+        ("fund page", f"/dana/dana/{fund.code}/", "auditor"),
+        ("financial statements", "/dana/laporan/", "auditor"),
+        ("statements PDF", "/dana/laporan/pdf/", "auditor"),
+    ]
+
+
+def measure_pages(people, fund, repeats: int) -> dict:
+    """Return {page: (queries, median ms, KB)} served in-process (no network)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {}
+    results = {}
+    for name, url, role in _pages(people, fund):
+        if role not in clients:
+            clients[role] = Client()
+            clients[role].force_login(people[role])
+        client = clients[role]
+        client.get(url)  # warm caches and imports
+        times = []
+        for _ in range(repeats):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: HTTP {response.status_code}")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        results[name] = (
+            len(captured.captured_queries),
+            statistics.median(times) * 1000,
+            len(body) / 1024,
+        )
+    return results
+
+
+def balance_read(fund) -> float:
+    from bench.scenarios.ledger import _read_time
+    from funds.selectors import fund_balance
+
+    return _read_time(lambda: fund_balance(fund=fund), rounds=3)
+
+
+def ledger_writers(report: Report, fund, bank, writes: int) -> None:
+    """Postings per second through the services with 1 and 8 writers; time spent on the head lock."""
+    from django.db import connections
+
+    import funds.services as services
+
+    waited = []
+    original = services._lock_head
+
+    def timed_lock():
+        started = time.perf_counter()
+        head = original()
+        waited.append(time.perf_counter() - started)
+        return head
+
+    services._lock_head = timed_lock
+    try:
+        for writers in (1, 8):
+            waited.clear()
+            per_writer = max(1, writes // writers)
+            barrier = threading.Barrier(writers)
+            errors = []
+
+            def work(_i, barrier=barrier, per_writer=per_writer, errors=errors):
+                try:
+                    barrier.wait()
+                    for _ in range(per_writer):
+                        services.contribution_record(
+                            fund=fund,
+                            location=bank,
+                            amount=Decimal("1000"),
+                            date=dt.date(2026, 1, 5),
+                            description="Setoran bench",
+                            reference=None,
+                            actor=None,
+                        )
+                except Exception as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
+                finally:
+                    connections.close_all()
+
+            threads = [threading.Thread(target=work, args=(i,)) for i in range(writers)]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - started
+            if errors:
+                raise errors[0]
+            rate = writers * per_writer * 2 / elapsed
+            share = sum(waited) / (elapsed * writers)
+            report.add(f"ledger postings/s through the services, {writers} writer(s)", round(rate))
+            report.add(
+                f"  share of writer time waiting for the chain head, {writers}", f"{share:.0%}"
+            )
+    finally:
+        services._lock_head = original
+
+
+def load_test(report: Report, people, seconds: float) -> None:
+    """Throughput and p99 under load through gunicorn on loopback ÷ a bare Django view."""
+    import http.client
+    import socket
+
+    from django.test import Client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "config" / "gunicorn.py")]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null"]
+        + ["config.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    client = Client()
+    client.force_login(people["auditor"])
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/bench/bare/")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("gunicorn did not start for the load test")
+
+        def hammer(path: str, headers: dict) -> tuple[float, float]:
+            latencies: list[float] = []
+            failures: list[int] = []
+            stop = time.monotonic() + seconds
+
+            def worker():
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                while time.monotonic() < stop:
+                    started = time.perf_counter()
+                    conn.request("GET", path, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    latencies.append(time.perf_counter() - started)
+                    if response.status != 200:
+                        failures.append(response.status)
+
+            threads = [threading.Thread(target=worker) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            if failures:
+                raise RuntimeError(f"{path}: HTTP {failures[0]} under load")
+            latencies.sort()
+            p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+            return len(latencies) / seconds, p99 * 1000
+
+        bare_rps, bare_p99 = hammer("/bench/bare/", {})
+        report.add(
+            "bare Django view under load: requests/s, p99 ms", f"{bare_rps:.0f}, {bare_p99:.0f}"
+        )
+        for name, path, headers in (
+            ("public: complaint tracking", "/rumah-tangga/pengaduan-publik/lacak/?nomor=X", {}),
+            ("public: home", "/", {}),
+            ("staff: contributions list", "/donatur/sumbangan/", {"Cookie": cookie}),
+            ("staff: household search", "/rumah-tangga/", {"Cookie": cookie}),
+        ):
+            rps, p99 = hammer(path, headers)
+            report.add(
+                f"{name}: requests/s ÷ bare, p99 ms",
+                f"{rps / bare_rps:.2f}, {p99:.0f}",
+                f"{rps:.0f} req/s",
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# --- run --------------------------------------------------------------------------------------
+def run(quick: bool) -> Report:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    sizes = QUICK if quick else FULL
+    report = Report(sizes=dict(sizes))
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"machine: {machine()}", flush=True)
+    fund, bank, scheme, opds = _base()
+    people = _users()
+    from funds.services import contribution_record
+
+    for i in range(20):  # a small ledger and a few rows on every page
+        contribution_record(
+            fund=fund,
+            location=bank,
+            amount=Decimal("1000"),
+            date=dt.date(2025, 1, 2),
+            description=f"Setoran {i}",
+            reference=None,
+            actor=None,
+        )
+    from donors.models import Contribution, Donor
+    from donors.services import gift_record
+
+    donor = Donor.objects.create(kind="individual", name="Donatur kecil")
+    for _ in range(5):
+        gift_record(
+            donor=donor,
+            fund=fund,
+            location=bank,
+            amount=Decimal("50000"),
+            date=dt.date(2025, 1, 3),
+            channel=Contribution.Channel.CASH,
+            actor=None,
+        )
+    small_pages = measure_pages(people, fund, sizes["page_repeats"])
+    small_balance = balance_read(fund)
+
+    print("generating data …", flush=True)
+    generated = generate(sizes, fund, bank, scheme, opds, people)
+    for part, value in generated.items():
+        report.add(
+            f"generated: {part}",
+            value if isinstance(value, int) else f"{value:.1f} s",
+        )
+    full_pages = measure_pages(people, fund, sizes["page_repeats"])
+    full_balance = balance_read(fund)
+
+    report.add(
+        "balance read at full size ÷ at small size",
+        f"{full_balance / small_balance:.2f}",
+        f"{small_balance * 1e3:.2f} → {full_balance * 1e3:.2f} ms",
+    )
+    for name, (queries, ms, kb) in full_pages.items():
+        small_q, small_ms, _ = small_pages[name]
+        report.add(
+            f"page {name}: queries small/full, ms, KB",
+            f"{small_q}/{queries}, {ms:.0f}, {kb:.0f}",
+            "over 300 ms or 200 KB" if ms > 300 or kb > 200 else "",
+        )
+    payroll_import_vs_copy(report, sizes, scheme, opds)
+    ledger_writers(report, fund, bank, sizes["writes"])
+    load_test(report, people, sizes["load_seconds"])
+    report.add("whole run, seconds", f"{time.perf_counter() - started:.0f}")
+    report.machine = machine()
+    return report
+
+
+def markdown(report: Report, quick: bool) -> str:
+    sizes = ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in report.sizes.items())
+    lines = [
+        MARK_START,
+        f"## Regency scale (`manage.py bench{' --quick' if quick else ''}`), {dt.date.today():%d %b %Y}",
+        "",
+        f"**Machine:** {report.machine}.",
+        "",
+        f"Sizes: {sizes}.",
+        "",
+        "| measure | value | limit / note |",
+        "|---|---|---|",
+        *[f"| {m.strip()} | {v} | {lim} |" for m, v, lim in report.rows],
+        MARK_END,
+    ]
+    return "\n".join(lines)
+
+
+def write_docs(text: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    current = path.read_text()
+    if MARK_START in current and MARK_END in current:
+        before, rest = current.split(MARK_START, 1)
+        _, after = rest.split(MARK_END, 1)
+        path.write_text(before + text + after)
+    else:
+        path.write_text(current.rstrip() + "\n\n" + text + "\n")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args(argv)
+    report = run(args.quick)
+    text = markdown(report, args.quick)
+    print()
+    print(text)
+    if args.write_docs:
+        write_docs(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main(sys.argv[1:]))

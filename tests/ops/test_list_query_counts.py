@@ -1,0 +1,213 @@
+"""Every list page costs the same number of queries with 2 rows as with 20 (no N+1).
+
+Each case builds rows of its list, counts the queries of one page view, adds
+more rows, counts again. A page whose count grows with its rows fails here
+long before a regency's ten years of data make it slow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from beneficiaries.models import Complaint, CriteriaSet, HomeVisit, Registration
+from core.roles import Role
+from donors.models import Contribution, Donor, Enrolment, Opd, Scheme
+from donors.services import gift_record, payroll_import_prepare
+from funds.models import Fund, MoneyLocation
+from tests.beneficiaries import factories
+from tests.factories import AuditEntryFactory
+
+pytestmark = pytest.mark.django_db
+_serial = itertools.count(1)
+
+
+@pytest.fixture
+def books(db):
+    fund = Fund.objects.create(code="matra", name="MATRA")
+    bank = MoneyLocation.objects.create(code="bank", name="Bank", kind=MoneyLocation.Kind.BANK)
+    scheme = Scheme.objects.create(code="matra", name="MATRA", fund=fund, deposit_location=bank)
+    opd = Opd.objects.create(code="DINKES", name="Dinas Kesehatan")
+    return {"fund": fund, "bank": bank, "scheme": scheme, "opd": opd}
+
+
+def _audit(n, people, books):
+    AuditEntryFactory.create_batch(n, actor=people[Role.HEAD])
+
+
+def _donors(n, people, books):
+    for _ in range(n):
+        Donor.objects.create(kind="individual", name=f"Donatur {next(_serial)}")
+
+
+def _gifts(n, people, books):
+    for _ in range(n):
+        donor = Donor.objects.create(kind="individual", name=f"Donatur {next(_serial)}")
+        gift_record(
+            donor=donor,
+            fund=books["fund"],
+            location=books["bank"],
+            amount=Decimal("25000"),
+            date=dt.date(2025, 5, 5),
+            channel=Contribution.Channel.CASH,
+            actor=people[Role.FUND_MANAGER],
+        )
+
+
+def _opds(n, people, books):
+    for _ in range(n):
+        serial = next(_serial)
+        Opd.objects.create(code=f"OPD{serial}", name=f"Dinas {serial}")
+
+
+def _payroll_drafts(n, people, books):
+    for _ in range(n):
+        serial = next(_serial)
+        opd = Opd.objects.create(code=f"OPD{serial}", name=f"Dinas {serial}")
+        payroll_import_prepare(
+            data=b"NIP;NAMA;JUMLAH\n197805152005011002;Budi;100.000\n",
+            filename="gaji.csv",
+            opd=opd,
+            scheme=books["scheme"],
+            period=dt.date(2025, 3, 1),
+            received_on=dt.date(2025, 3, 28),
+            expected_count=None,
+            expected_total=None,
+            actor=people[Role.FUND_MANAGER],
+        )
+
+
+def _civil_servants_in_arrears(n, people, books):
+    for _ in range(n):
+        serial = next(_serial)
+        donor = Donor.objects.create(
+            kind=Donor.Kind.CIVIL_SERVANT,
+            name=f"Pegawai {serial}",
+            nip=f"1978051520050{serial:05d}",
+            opd=books["opd"],
+        )
+        Enrolment.objects.create(
+            donor=donor,
+            scheme=books["scheme"],
+            monthly_amount=Decimal("100000"),
+            start=dt.date(2024, 1, 1),
+        )
+
+
+def _households(n, people, books):
+    for _ in range(n):
+        factories.household(listed=True, members=2)
+
+
+def _complaints(n, people, books):
+    for _ in range(n):
+        Complaint.objects.create(
+            reference=f"ADU-2025-{next(_serial):05d}",
+            kind=Complaint.Kind.OTHER,
+            channel=Complaint.Channel.DESK,
+            name="Warga",
+            contact="0812000111",
+            description="Belum dijawab",
+            due_on=timezone.localdate() + dt.timedelta(days=3),
+            assigned_to=people[Role.VERIFIER],
+        )
+
+
+def _visits(n, people, books, *, decided: bool = False):
+    criteria = CriteriaSet.objects.order_by("pk").first()
+    for _ in range(n):
+        registration = Registration.objects.create(
+            household=factories.household(),
+            channel="walk_in",
+            status=Registration.Status.AWAITING_DECISION if decided else Registration.Status.VISIT,
+            registered_by=people[Role.HEAD],
+        )
+        HomeVisit.objects.create(
+            registration=registration,
+            verifier=people[Role.VERIFIER],
+            status=HomeVisit.Status.SUBMITTED if decided else HomeVisit.Status.ASSIGNED,
+            criteria_set=criteria if decided else None,
+            met_count=3 if decided else 0,
+        )
+
+
+def _decision_queue(n, people, books):
+    _visits(n, people, books, decided=True)
+
+
+CASES = {
+    "audit trail": ("/audit/", Role.AUDITOR, _audit),
+    "donors": ("/donatur/", Role.FUND_MANAGER, _donors),
+    "contributions": ("/donatur/sumbangan/", Role.FUND_MANAGER, _gifts),
+    "fund postings": ("/dana/dana/matra/", Role.TREASURER, _gifts),
+    "OPDs": ("/donatur/opd/", Role.FUND_MANAGER, _opds),
+    "payroll imports": ("/donatur/impor/", Role.FUND_MANAGER, _payroll_drafts),
+    "arrears": ("/donatur/tunggakan/?bulan=2025-03", Role.FUND_MANAGER, _civil_servants_in_arrears),
+    "household search": ("/rumah-tangga/", Role.VERIFIER, _households),
+    "complaints": ("/rumah-tangga/pengaduan/", Role.VERIFIER, _complaints),
+    "verifier's work list": ("/rumah-tangga/kunjungan/", Role.VERIFIER, _visits),
+    "decision queue": ("/rumah-tangga/keputusan/", Role.HEAD, _decision_queue),
+}
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_list_page_costs_the_same_queries_with_2_and_with_20_rows(name, personas, books, client):
+    url, role, build = CASES[name]
+    client.force_login(personas[role])
+    build(2, personas, books)
+    with_two = _queries(client, url)
+    build(18, personas, books)
+    with_twenty = _queries(client, url)
+    assert with_twenty == with_two, f"{name}: {with_two} queries with 2 rows, {with_twenty} with 20"
+
+
+def test_arrears_show_one_page_of_civil_servants_and_export_them_all(personas, books, client):
+    _civil_servants_in_arrears(55, personas, books)
+    client.force_login(personas[Role.FUND_MANAGER])
+    first = client.get("/donatur/tunggakan/", {"bulan": "2025-03"}).content.decode()
+    second = client.get("/donatur/tunggakan/", {"bulan": "2025-03", "page": 2}).content.decode()
+    export = client.get("/donatur/tunggakan/", {"bulan": "2025-03", "export": "csv"})
+    body = b"".join(export.streaming_content) if export.streaming else export.content
+
+    assert first.count("Pegawai ") == 50 and second.count("Pegawai ") == 5
+    assert "(55)" in first and 'data-testid="pager"' in first
+    assert body.decode("utf-8-sig").count("Pegawai ") == 55
+
+
+def test_arrears_open_on_last_month_because_this_month_is_not_yet_due(personas, books, client):
+    client.force_login(personas[Role.FUND_MANAGER])
+    page = client.get("/donatur/tunggakan/").content.decode()
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert f'value="{last_month:%Y-%m}"' in page
+
+
+def test_the_verifiers_work_list_is_paged_oldest_first(personas, books, client):
+    _visits(23, personas, books)
+    client.force_login(personas[Role.VERIFIER])
+    first = client.get("/rumah-tangga/kunjungan/").content.decode()
+    second = client.get("/rumah-tangga/kunjungan/", {"page": 2}).content.decode()
+    assert first.count('data-testid="visit-card"') == 20
+    assert second.count('data-testid="visit-card"') == 3
+    oldest = HomeVisit.objects.order_by("assigned_at", "pk").first()
+    assert f"/kunjungan/{oldest.pk}/" in first and f"/kunjungan/{oldest.pk}/" not in second
+
+
+def test_a_page_number_that_is_not_a_number_shows_the_first_page(personas, books, client):
+    _visits(3, personas, books)
+    client.force_login(personas[Role.VERIFIER])
+    page = client.get("/rumah-tangga/kunjungan/", {"page": "x'--"})
+    assert page.status_code == 200
+    assert page.content.decode().count('data-testid="visit-card"') == 3
