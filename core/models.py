@@ -167,6 +167,11 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("objek"), max_length=255, blank=True)
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    # Keyed hash chain (core.chain): each entry seals its content and the previous hash.
+    sequence = models.PositiveBigIntegerField(_("nomor urut"), default=0, db_index=True)
+    hash = models.CharField(max_length=64, blank=True, default="")
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("catatan audit")
@@ -176,6 +181,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class AuditHead(models.Model):
+    """The single row that orders the audit chain; locked by every audit write."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("kepala rantai audit")
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"
 
 
 class Job(models.Model):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -20,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log
+from core.chain import current_key_id, seal
 from core.money import MoneyError, format_rupiah, parse_amount
 from core.organisation import get_organisation
 from funds.errors import LedgerError
@@ -144,9 +143,16 @@ def transaction_hash(
     asnaf: str,
     lines: Sequence[tuple[int, Decimal]],
     prev_hash: str,
+    key_id: str | None = None,
 ) -> str:
-    """Return the SHA-256 of a transaction's content chained to the previous hash."""
+    """Return the keyed hash (HMAC-SHA256) of a transaction's content and the previous hash.
+
+    The key comes from the environment (core.chain), so rewriting a transaction
+    and its successors needs a secret the database does not hold.
+    """
+    key_id = key_id or current_key_id()
     content = {
+        "key": key_id,
         "seq": sequence,
         "kind": str(kind),
         "date": date.isoformat(),
@@ -159,8 +165,7 @@ def transaction_hash(
         "lines": sorted([int(acc), str(Decimal(amt).quantize(CENT))] for acc, amt in lines),
         "prev": prev_hash,
     }
-    raw = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return seal(content, key_id=key_id)
 
 
 def _insufficient(account: Account, needed: Decimal, have: Decimal) -> LedgerError:
@@ -260,7 +265,9 @@ def _post(
         postings.append(Posting(account=acc, amount=amount, balance_after=new_balance[acc.pk]))
 
     sequence = head.last_sequence + 1
+    key_id = current_key_id()
     digest = transaction_hash(
+        key_id=key_id,
         sequence=sequence,
         kind=kind,
         date=date,
@@ -287,6 +294,7 @@ def _post(
         asnaf=asnaf,
         hash=digest,
         prev_hash=head.last_hash,
+        key_id=key_id,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     for posting in postings:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from core.chain import known_keys
 from funds.models import (
     ZERO,
     Account,
@@ -40,6 +41,7 @@ def _postings_by_transaction(first_pk: int, last_pk: int) -> dict[int, list[tupl
 def ledger_verify() -> list[str]:
     """Return a readable line for every broken invariant (empty when all hold)."""
     problems: list[str] = []
+    keys = known_keys()
     sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
     counts: dict[int, int] = defaultdict(int)
     closed = {
@@ -63,6 +65,7 @@ def ledger_verify() -> list[str]:
         "asnaf",
         "hash",
         "prev_hash",
+        "key_id",
     )
     last_pk = 0
     while True:
@@ -73,7 +76,7 @@ def ledger_verify() -> list[str]:
             break
         postings = _postings_by_transaction(batch[0][0], batch[-1][0])
         for row in sorted(batch, key=lambda r: r[1]):
-            pk, seq, kind, date, desc, rtype, rid, rev_id, prog, area, asnaf, digest, prev = row
+            pk, seq, kind, date, desc, rtype, rid, rev_id, prog, area, asnaf, digest, prev, key = row
             seq_by_pk[pk] = seq
             lines = postings.get(pk, [])
             label = f"Transaksi #{seq}"
@@ -87,7 +90,14 @@ def ledger_verify() -> list[str]:
                 rev_seq = (
                     Transaction.objects.filter(pk=rev_id).values_list("sequence", flat=True).first()
                 )
-            recomputed = transaction_hash(
+            if key not in keys:
+                problems.append(
+                    f"{label}: disegel dengan kunci rantai '{key}' yang tidak dikenal "
+                    "(KENANGA_CHAIN_KEY / KENANGA_CHAIN_OLD_KEYS)."
+                )
+                key = None
+            recomputed = key and transaction_hash(
+                key_id=key,
                 sequence=seq,
                 kind=kind,
                 date=date,
@@ -101,7 +111,7 @@ def ledger_verify() -> list[str]:
                 lines=lines,
                 prev_hash=prev,
             )
-            if recomputed != digest:
+            if key and recomputed != digest:
                 problems.append(f"{label}: hash tidak cocok dengan isinya (data diubah).")
             prev_hash = digest
             total = sum((amount for _acc, amount in lines), ZERO)
