@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import MFA_REQUIRED_ROLES, Role
@@ -151,7 +152,8 @@ class Organisation(models.Model):
 class AuditEntry(models.Model):
     """One change to one object. Append-only: the database refuses UPDATE/DELETE."""
 
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # Not auto_now_add: the time is set before the entry is sealed (core.audit).
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

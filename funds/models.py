@@ -444,7 +444,13 @@ class StatementSignoff(models.Model):
 
     date_from = models.DateField()
     date_to = models.DateField()
+    # SHA-256 of the period, codes and amounts (Statements.fingerprint_payload).
     figures_hash = models.CharField(max_length=64)
+    # The signed figures themselves (Statements.snapshot), shown again exactly.
+    figures = models.JSONField(default=dict, blank=True)
+    # Chain position when signed: the figures are those of transactions up to here.
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
     signed_at = models.DateTimeField(auto_now_add=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

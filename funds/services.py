@@ -751,21 +751,36 @@ def statement_sign(*, date_from: dt.date, date_to: dt.date, actor):
         raise LedgerError(_("Tanggal awal sesudah tanggal akhir."))
     if date_to >= timezone.localdate():
         raise LedgerError(_("Hanya periode yang sudah berakhir yang dapat disahkan."))
-    figures = statements_for_period(date_from=date_from, date_to=date_to)
+    # Pin the chain position: the signed figures are those of the ledger up to here.
+    head = _lock_head()
+    figures = statements_for_period(
+        date_from=date_from, date_to=date_to, up_to_sequence=head.last_sequence
+    )
     if not figures.balanced:
         raise LedgerError(_("Laporan tidak seimbang; jalankan verify_ledger sebelum mengesahkan."))
-    signoff, created = StatementSignoff.objects.get_or_create(
+    if StatementSignoff.objects.filter(
+        date_from=date_from, date_to=date_to, figures_hash=figures.figures_hash
+    ).exists():
+        raise LedgerError(_("Laporan periode ini dengan angka yang sama sudah disahkan."))
+    signoff = StatementSignoff.objects.create(
         date_from=date_from,
         date_to=date_to,
         figures_hash=figures.figures_hash,
-        defaults={"signed_by": actor},
+        figures=figures.snapshot(),
+        last_sequence=head.last_sequence,
+        last_hash=head.last_hash,
+        signed_by=actor,
     )
-    if not created:
-        raise LedgerError(_("Laporan periode ini dengan angka yang sama sudah disahkan."))
     audit_log(
         signoff,
         "funds.statement.signed",
         actor=actor,
-        changes={"from": date_from, "to": date_to, "figures_hash": figures.figures_hash},
+        changes={
+            "from": date_from,
+            "to": date_to,
+            "figures_hash": figures.figures_hash,
+            "last_sequence": head.last_sequence,
+            "last_hash": head.last_hash,
+        },
     )
     return signoff
