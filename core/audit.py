@@ -106,9 +106,7 @@ def audit_log(
     )
     entry.hash = audit_entry_hash(entry)
     entry.save(force_insert=True)
-    AuditHead.objects.filter(pk=head.pk).update(
-        last_sequence=entry.sequence, last_hash=entry.hash
-    )
+    AuditHead.objects.filter(pk=head.pk).update(last_sequence=entry.sequence, last_hash=entry.hash)
     return entry
 
 

@@ -130,3 +130,56 @@ def sqlite_guard_triggers() -> list[tuple[str, str]]:
             [TRIGGER_PREFIX + "%"],
         )
         return list(cursor.fetchall())
+
+
+def grant_app_role(cursor, role: str) -> list[str]:
+    """Give the application's database role what it needs and nothing more (PostgreSQL).
+
+    Run as the owner of the tables. The role may read and write rows; it owns
+    nothing, so it cannot ALTER a table, disable a trigger or TRUNCATE, and on
+    the append-only tables it may not even DELETE (their triggers refuse UPDATE). Default privileges
+    cover the tables that later migrations (run by the owner) create.
+    Returns the statements run.
+    """
+    cursor.execute(
+        "SELECT rolsuper OR rolbypassrls OR rolcreaterole FROM pg_roles WHERE rolname = %s",
+        [role],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise ValueError(f"Database role {role!r} does not exist: create it first.")
+    if row[0]:
+        raise ValueError(f"Database role {role!r} is a superuser or may create roles.")
+    cursor.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE r.rolname = %s AND n.nspname = 'public' LIMIT 1",
+        [role],
+    )
+    owned = cursor.fetchone()
+    if owned:
+        raise ValueError(
+            f"Database role {role!r} owns {owned[0]!r}: the application role must own nothing "
+            "(run migrations as the owner with DATABASE_MIGRATE_URL)."
+        )
+    cursor.execute("SELECT current_database(), current_user")
+    database, owner = cursor.fetchone()
+    quoted = '"' + role.replace('"', '""') + '"'
+    statements = [
+        f'GRANT CONNECT ON DATABASE "{database}" TO {quoted}',
+        f"GRANT USAGE ON SCHEMA public TO {quoted}",
+        f"REVOKE CREATE ON SCHEMA public FROM {quoted}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
+        f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA public '
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted}",
+        f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA public '
+        f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {quoted}",
+    ]
+    # UPDATE stays granted on the append-only tables because SELECT … FOR UPDATE
+    # (locking the transaction being reversed) needs it; their triggers refuse UPDATE.
+    for table, _trigger in pg_truncate_guards(cursor):
+        statements.append(f'REVOKE DELETE, TRUNCATE ON "{table}" FROM {quoted}')
+    for sql in statements:
+        cursor.execute(sql)
+    return statements

@@ -100,6 +100,8 @@ def test_env_helpers_parse_strictly(monkeypatch):
 def test_production_refuses_the_development_chain_key():
     from config.settings.base import DEV_CHAIN_KEY
 
-    result = _run(["manage.py", "check"], {**GOOD_PRODUCTION_ENV, "KENANGA_CHAIN_KEY": DEV_CHAIN_KEY})
+    result = _run(
+        ["manage.py", "check"], {**GOOD_PRODUCTION_ENV, "KENANGA_CHAIN_KEY": DEV_CHAIN_KEY}
+    )
     assert result.returncode != 0
     assert "KENANGA_CHAIN_KEY" in result.stderr and "development key" in result.stderr

@@ -69,7 +69,10 @@ def unkeyed_hash(txn, lines, prev):
 def rewrite_history(target, factor, rehash):
     """Multiply `target`'s amounts, recompute balances, counts, the chain and the head."""
     lift_guards("funds_posting", "funds_transaction")
-    raw("UPDATE funds_posting SET amount = amount * %s WHERE transaction_id = %s", [factor, target.pk])
+    raw(
+        "UPDATE funds_posting SET amount = amount * %s WHERE transaction_id = %s",
+        [factor, target.pk],
+    )
     prev = ""
     for txn in Transaction.objects.order_by("sequence"):
         lines = list(txn.postings.values_list("account_id", "amount"))
@@ -94,9 +97,7 @@ def rewrite_history(target, factor, rehash):
     LedgerHead.objects.filter(pk=1).update(last_sequence=last.sequence, last_hash=prev)
 
 
-def test_an_insider_who_multiplies_amounts_and_recomputes_an_unkeyed_chain_is_caught(
-    ledger, give
-):
+def test_an_insider_who_multiplies_amounts_and_recomputes_an_unkeyed_chain_is_caught(ledger, give):
     target = give(ledger.matra, "1000")
     give(ledger.infak, "500", location=ledger.kas)
     assert ledger_verify() == []
@@ -154,9 +155,7 @@ def test_a_signed_statement_whose_figures_were_rewritten_is_reported(ledger, giv
     assert any("sidik angkanya" in p and "buku besar" in p for p in ledger_verify())
 
 
-def test_transactions_sealed_with_a_retired_key_verify_while_it_is_listed(
-    ledger, give, settings
-):
+def test_transactions_sealed_with_a_retired_key_verify_while_it_is_listed(ledger, give, settings):
     old_key = settings.KENANGA_CHAIN_KEY
     give(ledger.matra, "1000")
     settings.KENANGA_CHAIN_KEY = "b" * 16 + "0123456789abcdef" + "c" * 16
