@@ -215,13 +215,9 @@ def statements_for_period(
     if up_to_sequence is not None:
         postings = postings.filter(transaction__sequence__lte=up_to_sequence)
         in_period &= Q(transaction__sequence__lte=up_to_sequence)
-    sums = (
-        postings
-        .values("account_id", "transaction__kind")
-        .annotate(
-            before=Sum("amount", filter=Q(transaction__date__lt=date_from)),
-            during=Sum("amount", filter=in_period),
-        )
+    sums = postings.values("account_id", "transaction__kind").annotate(
+        before=Sum("amount", filter=Q(transaction__date__lt=date_from)),
+        during=Sum("amount", filter=in_period),
     )
     by_account: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
     for item in sums:

@@ -22,8 +22,8 @@ from funds.models import (
     StatementSignoff,
     Transaction,
 )
-from funds.statements import Statements, statements_for_period
 from funds.services import transaction_hash
+from funds.statements import Statements, statements_for_period
 
 CHUNK = 5000
 
@@ -106,7 +106,9 @@ def ledger_verify() -> list[str]:
             break
         postings = _postings_by_transaction(batch[0][0], batch[-1][0])
         for row in sorted(batch, key=lambda r: r[1]):
-            pk, seq, kind, date, desc, rtype, rid, rev_id, prog, area, asnaf, digest, prev, key = row
+            pk, seq, kind, date, desc, rtype, rid, rev_id, prog, area, asnaf, digest, prev, key = (
+                row
+            )
             seq_by_pk[pk] = seq
             lines = postings.get(pk, [])
             label = f"Transaksi #{seq}"

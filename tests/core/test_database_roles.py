@@ -6,6 +6,7 @@ ALTER TABLE, disabling a trigger, TRUNCATE, UPDATE or DELETE of append-only rows
 """
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -33,7 +34,7 @@ def _sql(sql, params=()):
 def app_role():
     """Create a restricted role for this test database, connect as it, then clean up."""
     name = f"{connection.settings_dict['NAME']}_app"[:60]
-    call_command("db_grant_app_role", name, create=True, stdout=open("/dev/null", "w"))
+    call_command("db_grant_app_role", name, create=True, stdout=io.StringIO())
     owner = dict(connection.settings_dict)
     connection.close()
     connection.settings_dict.update(USER=name, PASSWORD="")
@@ -89,7 +90,7 @@ def test_granting_refuses_a_role_that_owns_tables():
         cursor.execute("SELECT current_user")
         owner = cursor.fetchone()[0]
     with pytest.raises(CommandError):
-        call_command("db_grant_app_role", owner, stdout=open("/dev/null", "w"))
+        call_command("db_grant_app_role", owner, stdout=io.StringIO())
 
 
 def test_migrate_connects_as_the_owner_from_database_migrate_url(app_role, settings):
