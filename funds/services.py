@@ -34,6 +34,7 @@ from funds.models import (
     ShareLimit,
     Transaction,
 )
+from funds.references import reference_link
 
 ASNAF = (
     "fakir",
@@ -451,13 +452,35 @@ def payment_record(
 
 @transaction.atomic
 def transaction_reverse(
-    *, transaction: Transaction, reason: str, actor, date: dt.date | None = None
+    *,
+    transaction: Transaction,
+    reason: str,
+    actor,
+    date: dt.date | None = None,
+    reference: models.Model | None = None,
 ) -> Transaction:
-    """Post the exact opposite of `transaction`, pointing at it; refused twice."""
+    """Post the exact opposite of `transaction`, pointing at it; refused twice.
+
+    A transaction that belongs to another app's record is reversed only by that
+    record's own service, which passes the record as `reference` (a gift is
+    reversed as a gift, so its receipt is voided with it).
+    """
     reason = (reason or "").strip()
     if not reason:
         raise LedgerError(_("Alasan pembalikan wajib diisi."))
     original = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    if original.reference_type and (
+        reference is None
+        or _reference_parts(reference) != (original.reference_type, original.reference_id)
+    ):
+        label, _url = reference_link(original.reference_type, original.reference_id)
+        raise LedgerError(
+            _(
+                "Transaksi #%(n)s milik %(owner)s; batalkan melalui catatan tersebut agar "
+                "catatannya (misalnya tanda terima) ikut dibatalkan."
+            )
+            % {"n": original.sequence, "owner": label}
+        )
     if original.reverses_id is not None:
         raise LedgerError(_("Transaksi pembalik tidak dapat dibalik lagi; catat transaksi baru."))
     if Transaction.objects.filter(reverses=original).exists():

@@ -44,6 +44,7 @@ from funds.models import (
     StatementSignoff,
     Transaction,
 )
+from funds.references import reference_link
 from funds.selectors import fund_balances, fund_postings, location_balances, open_commitments
 from funds.services import (
     contribution_record,
@@ -135,6 +136,10 @@ def transaction_detail(request, pk: int):
     postings = txn.postings.select_related("account__fund", "account__location")
     audit = AuditTable(audit_trail_for(txn))
     reversal = Transaction.objects.filter(reverses=txn).first()
+    owner_label = owner_url = None
+    if txn.reference_type:
+        # Reversed only through the owning record's service: link there instead.
+        owner_label, owner_url = reference_link(txn.reference_type, txn.reference_id)
     return render(
         request,
         "funds/transaction_detail.html",
@@ -144,7 +149,12 @@ def transaction_detail(request, pk: int):
             "audit": audit,
             "reversal": reversal,
             "form": ReverseForm(),
-            "may_reverse": request.user.has_role(Role.TREASURER) and not reversal,
+            "owner_label": owner_label,
+            "owner_url": owner_url,
+            "may_reverse": request.user.has_role(Role.TREASURER)
+            and not reversal
+            and not txn.reverses_id
+            and not txn.reference_type,
         },
     )
 
