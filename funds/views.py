@@ -27,10 +27,13 @@ from funds.errors import LedgerError
 from funds.filters import PostingFilter
 from funds.forms import (
     ContributionForm,
+    FundEditForm,
     FundForm,
+    MoneyLocationForm,
     PeriodCloseForm,
     PeriodForm,
     ReverseForm,
+    ShareLimitForm,
     StatementImportForm,
     TransferForm,
 )
@@ -38,8 +41,10 @@ from funds.models import (
     BankStatement,
     ClosedPeriod,
     Fund,
+    MoneyLocation,
     Posting,
     ReconciliationMatch,
+    ShareLimit,
     StatementLine,
     StatementSignoff,
     Transaction,
@@ -49,7 +54,11 @@ from funds.selectors import fund_balances, fund_postings, location_balances, ope
 from funds.services import (
     contribution_record,
     fund_create,
+    fund_update,
+    money_location_update,
     period_close,
+    share_limit,
+    share_limit_set,
     statement_sign,
     transaction_reverse,
     transfer_record,
@@ -511,3 +520,74 @@ def statements_pdf(request):
         footer_note=figures.figures_hash[:16],
     )
     return pdf_response(data, f"laporan-keuangan-{date_from}-{date_to}.pdf")
+
+
+# --- money rules: changed through audited services, not the Django admin ----------------------
+@staff_view(read=[Role.HEAD], write=[Role.HEAD])
+def fund_edit(request, code: str):
+    fund = _get_fund_for_user(request, code)
+    initial = {
+        "name": fund.name,
+        "purpose": fund.purpose,
+        "allowed_programmes": ", ".join(fund.allowed_programmes),
+        "allowed_areas": ", ".join(fund.allowed_areas),
+    }
+    form = FundEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fund_update(fund=fund, **form.cleaned_data, actor=request.user)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Dana diperbarui."))
+            return redirect("funds:fund", code=fund.code)
+    title = _("Ubah dana %(f)s") % {"f": fund.name}
+    return render(request, "funds/form.html", {"form": form, "title": title})
+
+
+@staff_view(read=TREASURY + [Role.HEAD], write=TREASURY + [Role.HEAD])
+def location_edit(request, code: str):
+    location = get_object_or_404(MoneyLocation, code=code)
+    initial = {
+        "name": location.name,
+        "bank_name": location.bank_name,
+        "account_number": location.account_number,
+        "is_active": location.is_active,
+    }
+    form = MoneyLocationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            money_location_update(location=location, **form.cleaned_data, actor=request.user)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Tempat uang diperbarui."))
+            return redirect("funds:list")
+    title = _("Ubah tempat uang %(l)s") % {"l": location.name}
+    return render(request, "funds/form.html", {"form": form, "title": title})
+
+
+@staff_view(read=READERS, write=[Role.HEAD])
+def share_limits(request):
+    form = ShareLimitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            share_limit_set(**form.cleaned_data, actor=request.user)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Batas baru dicatat."))
+            return redirect("funds:share_limits")
+    current = {
+        kind: share_limit(kind=kind, date=timezone.localdate()) for kind in ShareLimit.Kind.values
+    }
+    return render(
+        request,
+        "funds/share_limits.html",
+        {
+            "form": form,
+            "limits": ShareLimit.objects.all(),
+            "current": [(ShareLimit.Kind(k).label, v) for k, v in current.items()],
+            "may_set": request.user.has_role(Role.HEAD),
+        },
+    )
