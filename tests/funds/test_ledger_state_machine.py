@@ -65,7 +65,7 @@ AMIL_RATE = Decimal("12.50")
 
 PROFILES = {
     "default": {"max_examples": 30, "stateful_step_count": 20},
-    "deep": {"max_examples": 200, "stateful_step_count": 25},
+    "deep": {"max_examples": 200, "stateful_step_count": 15},
 }
 
 
@@ -377,13 +377,14 @@ class LedgerMachine(RuleBasedStateMachine):
     # --- invariants --------------------------------------------------------------------------
     @invariant()
     def stored_balances_match_the_model(self):
-        for code, fund in self.funds.items():
-            account = Account.objects.get(fund=fund)
-            assert account.balance == self.balance[code]
-            assert account.committed == self.committed[code]
-            assert account.available >= 0
-        for code, loc in self.locations.items():
-            assert Account.objects.get(location=loc).balance == self.balance[code]
+        accounts = Account.objects.select_related("fund", "location")  # one query
+        stored = {(a.fund or a.location).code: a for a in accounts}
+        for code in FUNDS:
+            assert stored[code].balance == self.balance[code]
+            assert stored[code].committed == self.committed[code]
+            assert stored[code].available >= 0
+        for code in LOCATIONS:
+            assert stored[code].balance == self.balance[code]
 
     @invariant()
     def the_ledger_verifies(self):
