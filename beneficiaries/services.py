@@ -21,6 +21,7 @@ from beneficiaries.models import (
     Card,
     Complaint,
     CriteriaSet,
+    Criterion,
     Decision,
     EmergencyLetter,
     Grade,
@@ -698,3 +699,62 @@ def complaint_answer(*, complaint: Complaint, answer: str, actor) -> Complaint:
     complaint.save(update_fields=["answer", "answered_at", "answered_by"])
     audit_log(complaint, "beneficiaries.complaint.answered", actor=actor)
     return complaint
+
+
+# --- criteria sets: a used set never changes, a new version replaces it ------------------------
+@transaction.atomic
+def criteria_set_new_version(
+    *,
+    criteria_set: CriteriaSet,
+    name: str,
+    min_met: int,
+    criteria: list[str],
+    actor,
+) -> CriteriaSet:
+    """Publish a new version of a criteria set and retire the old one, audited.
+
+    Visits already made keep pointing at the version they were scored with, so
+    a change of the criteria never rewrites an earlier decision.
+    """
+    current = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    texts = [str(c).strip() for c in criteria if str(c).strip()]
+    if not (name or "").strip():
+        raise BeneficiaryError(_("Nama set kriteria wajib diisi."))
+    if not texts:
+        raise BeneficiaryError(_("Set kriteria membutuhkan paling sedikit satu kriteria."))
+    if not isinstance(min_met, int) or not 1 <= min_met <= len(texts):
+        raise BeneficiaryError(
+            _("Minimal kriteria terpenuhi harus antara 1 dan %(n)s.") % {"n": len(texts)}
+        )
+    latest = (
+        CriteriaSet.objects.select_for_update()
+        .filter(code=current.code)
+        .order_by("-version")
+        .first()
+    )
+    if latest.pk != current.pk:
+        raise BeneficiaryError(
+            _("Sudah ada versi yang lebih baru (v%(v)s); ubah versi itu.") % {"v": latest.version}
+        )
+    CriteriaSet.objects.filter(code=current.code, active=True).update(active=False)
+    new = CriteriaSet.objects.create(
+        code=current.code,
+        version=current.version + 1,
+        name=name.strip(),
+        min_met=min_met,
+        active=True,
+    )
+    Criterion.objects.bulk_create(
+        Criterion(criteria_set=new, order=i, text=text[:300]) for i, text in enumerate(texts, 1)
+    )
+    audit_log(
+        new,
+        "beneficiaries.criteria_set.new_version",
+        actor=actor,
+        changes={
+            "replaces": f"{current.code} v{current.version}",
+            "min_met": [current.min_met, min_met],
+            "criteria": texts,
+        },
+    )
+    return new

@@ -141,3 +141,18 @@ def get_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise _fail(name, f"expected one of {', '.join(choices)}, got {value!r}.")
     return value
+
+
+def check_chain_key(name: str, value: str) -> str:
+    """Return `value` when it is long and random enough to key the HMAC chains."""
+    if len(value) < 32 or len(set(value)) < 10 or any(c.isspace() for c in value):
+        raise _fail(
+            name,
+            "each chain key must be at least 32 random characters without spaces "
+            "(make one with: python manage.py generate_chain_key).",
+        )
+    return value
+
+
+def get_chain_key(name: str, default: str | None, *, required: bool = False) -> str:
+    return check_chain_key(name, get_str(name, default, required=required) or "")

@@ -1,7 +1,10 @@
-"""Write and read the append-only audit trail.
+"""Write, read and verify the append-only audit trail.
 
 Every service that changes state calls `audit_log` inside its own database
 transaction, so an audit entry exists if and only if the change happened.
+Entries form a keyed hash chain (core.chain) ordered by the single
+`AuditHead` row: an entry edited, removed or inserted later, even by the
+owner of the table, breaks the chain unless the forger holds the chain key.
 """
 
 from __future__ import annotations
@@ -9,13 +12,16 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
+import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
-from core.models import AuditEntry
+from core.chain import current_key_id, known_keys, seal
+from core.models import AuditEntry, AuditHead
 
 # Filled by core.middleware.AuditContextMiddleware for web requests.
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("kenanga_ip", default=None)
@@ -80,16 +86,87 @@ def audit_log(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr if object_repr is not None else str(obj)[:255]
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
+        at=timezone.now(),
         actor=actor_obj,
         actor_label=(actor_obj.email if actor_obj else (str(actor) if actor else "system"))[:254],
         action=action,
         object_type=object_type or "",
         object_id=object_id or "",
         object_repr=(object_repr or "")[:255],
-        changes=_jsonable(changes or {}),
-        ip_address=_request_ip.get(),
+        # Round-tripped through JSON so that the sealed value is the stored one.
+        changes=json.loads(json.dumps(_jsonable(changes or {}))),
+        ip_address=AuditEntry._meta.get_field("ip_address").get_prep_value(_request_ip.get()),
     )
+    head = _lock_head()
+    entry.sequence, entry.prev_hash, entry.key_id = (
+        head.last_sequence + 1,
+        head.last_hash,
+        current_key_id(),
+    )
+    entry.hash = audit_entry_hash(entry)
+    entry.save(force_insert=True)
+    AuditHead.objects.filter(pk=head.pk).update(last_sequence=entry.sequence, last_hash=entry.hash)
+    return entry
+
+
+def _lock_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        # First entry ever; get_or_create survives a concurrent first entry.
+        AuditHead.objects.get_or_create(pk=1)
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def audit_entry_hash(entry: AuditEntry, key_id: str | None = None) -> str:
+    """Return the keyed hash of an entry's content chained to its predecessor."""
+    at = entry.at.astimezone(dt.UTC).isoformat() if entry.at else ""
+    content = {
+        "seq": entry.sequence,
+        "at": at,
+        "actor": entry.actor_id,
+        "label": entry.actor_label,
+        "action": entry.action,
+        "type": entry.object_type,
+        "id": entry.object_id,
+        "repr": entry.object_repr,
+        "changes": entry.changes,
+        "ip": entry.ip_address or "",
+        "key": key_id or entry.key_id,
+        "prev": entry.prev_hash,
+    }
+    return seal(content, key_id=key_id or entry.key_id)
+
+
+def audit_verify(chunk: int = 5000) -> list[str]:
+    """Return a readable line for every break in the audit chain (empty when intact)."""
+    problems: list[str] = []
+    keys = known_keys()
+    prev_hash, expected = "", 1
+    last_pk = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(pk__gt=last_pk).order_by("pk")[:chunk])
+        if not batch:
+            break
+        for entry in sorted(batch, key=lambda e: e.sequence):
+            label = f"Catatan audit #{entry.sequence}"
+            if entry.sequence != expected:
+                problems.append(f"{label}: nomor urut diharapkan {expected} (ada yang hilang).")
+            expected = entry.sequence + 1
+            if entry.prev_hash != prev_hash:
+                problems.append(f"{label}: prev_hash tidak sama dengan hash catatan sebelumnya.")
+            if entry.key_id not in keys:
+                problems.append(f"{label}: disegel dengan kunci rantai yang tidak dikenal.")
+            elif audit_entry_hash(entry) != entry.hash:
+                problems.append(f"{label}: hash tidak cocok dengan isinya (catatan diubah).")
+            prev_hash = entry.hash
+        last_pk = batch[-1].pk
+    head = AuditHead.objects.filter(pk=1).first()
+    last = expected - 1
+    if (head.last_sequence if head else 0) != last or (head.last_hash if head else "") != prev_hash:
+        problems.append("Kepala rantai audit tidak menunjuk catatan terakhir (ada yang dihapus?).")
+    return problems
 
 
 def audit_trail_for(obj: models.Model):

@@ -1,11 +1,16 @@
 """Database guards that every app may use in its migrations.
 
 `append_only(table)` returns a migration operation that makes the database
-itself refuse UPDATE and DELETE on a table, on PostgreSQL and on SQLite, so
-that no code path (ORM, raw SQL, admin, a shell) can rewrite history.
+itself refuse UPDATE, DELETE and TRUNCATE on a table, on PostgreSQL and on
+SQLite (which has no TRUNCATE: its DELETE guard covers it), so that no code
+path (ORM, raw SQL, admin, a shell) can rewrite history. Only the role that
+owns the table can lift a guard (ALTER TABLE); the application connects as a
+role that owns nothing (docs/operations.md).
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from django.db import connection, migrations
 
@@ -28,6 +33,13 @@ def _pg_sql(table: str) -> list[str]:
         CREATE TRIGGER {TRIGGER_PREFIX}{table}
         BEFORE UPDATE OR DELETE ON {table}
         FOR EACH ROW EXECUTE FUNCTION {fn}();
+        """,
+        # Row triggers do not fire on TRUNCATE: a statement trigger does.
+        f"DROP TRIGGER IF EXISTS {TRIGGER_PREFIX}{table}_truncate ON {table};",
+        f"""
+        CREATE TRIGGER {TRIGGER_PREFIX}{table}_truncate
+        BEFORE TRUNCATE ON {table}
+        FOR EACH STATEMENT EXECUTE FUNCTION {fn}();
         """,
     ]
 
@@ -57,6 +69,7 @@ def _drop_statements(table: str, vendor: str) -> list[str]:
     if vendor == "postgresql":
         return [
             f"DROP TRIGGER IF EXISTS {TRIGGER_PREFIX}{table} ON {table};",
+            f"DROP TRIGGER IF EXISTS {TRIGGER_PREFIX}{table}_truncate ON {table};",
             f"DROP FUNCTION IF EXISTS {TRIGGER_PREFIX}{table}_fn();",
         ]
     return [f"DROP TRIGGER IF EXISTS {TRIGGER_PREFIX}{table}_{op};" for op in ("update", "delete")]
@@ -76,6 +89,39 @@ def append_only(table: str) -> migrations.RunPython:
     return migrations.RunPython(forwards, backwards)
 
 
+@contextmanager
+def guards_lifted(schema_editor, table: str):
+    """Lift the append-only guard of `table` inside a migration (run by the owner), then restore it.
+
+    Only for migrations that must rewrite stored rows (e.g. sealing them with a
+    new key); everything else is refused by the guard.
+    """
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {TRIGGER_PREFIX}{table}")
+    else:
+        for sql in _drop_statements(table, vendor):
+            schema_editor.execute(sql, params=None)
+    try:
+        yield
+    finally:
+        if vendor == "postgresql":
+            schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {TRIGGER_PREFIX}{table}")
+        else:
+            for sql in append_only_statements(table, vendor):
+                schema_editor.execute(sql, params=None)
+
+
+def pg_truncate_guards(cursor) -> list[tuple[str, str]]:
+    """Return (table, trigger) of every TRUNCATE guard in the PostgreSQL database."""
+    cursor.execute(
+        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname LIKE %s AND NOT t.tgisinternal",
+        [TRIGGER_PREFIX + "%_truncate"],
+    )
+    return list(cursor.fetchall())
+
+
 def sqlite_guard_triggers() -> list[tuple[str, str]]:
     """Return (name, sql) of every append-only trigger in the SQLite database."""
     with connection.cursor() as cursor:
@@ -84,3 +130,56 @@ def sqlite_guard_triggers() -> list[tuple[str, str]]:
             [TRIGGER_PREFIX + "%"],
         )
         return list(cursor.fetchall())
+
+
+def grant_app_role(cursor, role: str) -> list[str]:
+    """Give the application's database role what it needs and nothing more (PostgreSQL).
+
+    Run as the owner of the tables. The role may read and write rows; it owns
+    nothing, so it cannot ALTER a table, disable a trigger or TRUNCATE, and on
+    the append-only tables it may not even DELETE (their triggers refuse UPDATE). Default privileges
+    cover the tables that later migrations (run by the owner) create.
+    Returns the statements run.
+    """
+    cursor.execute(
+        "SELECT rolsuper OR rolbypassrls OR rolcreaterole FROM pg_roles WHERE rolname = %s",
+        [role],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise ValueError(f"Database role {role!r} does not exist: create it first.")
+    if row[0]:
+        raise ValueError(f"Database role {role!r} is a superuser or may create roles.")
+    cursor.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE r.rolname = %s AND n.nspname = 'public' LIMIT 1",
+        [role],
+    )
+    owned = cursor.fetchone()
+    if owned:
+        raise ValueError(
+            f"Database role {role!r} owns {owned[0]!r}: the application role must own nothing "
+            "(run migrations as the owner with DATABASE_MIGRATE_URL)."
+        )
+    cursor.execute("SELECT current_database(), current_user")
+    database, owner = cursor.fetchone()
+    quoted = '"' + role.replace('"', '""') + '"'
+    statements = [
+        f'GRANT CONNECT ON DATABASE "{database}" TO {quoted}',
+        f"GRANT USAGE ON SCHEMA public TO {quoted}",
+        f"REVOKE CREATE ON SCHEMA public FROM {quoted}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
+        f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA public '
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted}",
+        f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA public '
+        f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {quoted}",
+    ]
+    # UPDATE stays granted on the append-only tables because SELECT … FOR UPDATE
+    # (locking the transaction being reversed) needs it; their triggers refuse UPDATE.
+    for table, _trigger in pg_truncate_guards(cursor):
+        statements.append(f'REVOKE DELETE, TRUNCATE ON "{table}" FROM {quoted}')
+    for sql in statements:
+        cursor.execute(sql)
+    return statements

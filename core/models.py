@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import MFA_REQUIRED_ROLES, Role
@@ -151,7 +152,8 @@ class Organisation(models.Model):
 class AuditEntry(models.Model):
     """One change to one object. Append-only: the database refuses UPDATE/DELETE."""
 
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # Not auto_now_add: the time is set before the entry is sealed (core.audit).
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -167,6 +169,11 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("objek"), max_length=255, blank=True)
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    # Keyed hash chain (core.chain): each entry seals its content and the previous hash.
+    sequence = models.PositiveBigIntegerField(_("nomor urut"), default=0, db_index=True)
+    hash = models.CharField(max_length=64, blank=True, default="")
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("catatan audit")
@@ -176,6 +183,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class AuditHead(models.Model):
+    """The single row that orders the audit chain; locked by every audit write."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("kepala rantai audit")
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"
 
 
 class Job(models.Model):

@@ -17,3 +17,20 @@ class DonorsConfig(AppConfig):
         register_nav(_("Sumbangan saya"), "donors:my", [Role.CONTRIBUTOR], order=230)
         register_panel("donors/panel_contributions.html", staff, order=200)
         register_panel("donors/panel_mine.html", [Role.CONTRIBUTOR], order=200)
+
+        # Gifts and payroll files are reversed through their own services (which
+        # void the receipts); the ledger screen links to them instead.
+        from django.urls import reverse
+
+        from donors.ledger import register_reference
+
+        register_reference(
+            "donors.contribution",
+            label=_("Sumbangan"),
+            url=lambda pk: reverse("donors:contribution_detail", args=[pk]),
+        )
+        register_reference(
+            "donors.payrollimport",
+            label=_("Impor potongan gaji"),
+            url=lambda pk: reverse("donors:import_detail", args=[pk]),
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from funds.errors import LedgerError
 from funds.models import Fund, MoneyLocation, Transaction
+from funds.references import register_reference
 from funds.selectors import fund_get, money_location_get, transactions_for_reference
 from funds.services import contribution_record, transaction_reverse
 
@@ -21,6 +22,7 @@ __all__ = [
     "fund_get",
     "fund_is_zakat",
     "money_location_get",
+    "register_reference",
     "transaction_reverse",
     "transactions_for_reference",
 ]

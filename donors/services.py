@@ -506,7 +506,10 @@ def contribution_reverse(*, contribution: Contribution, reason: str, actor) -> C
         )
     try:
         reversal = ledger.transaction_reverse(
-            transaction=contribution.transaction, reason=reason, actor=actor
+            transaction=contribution.transaction,
+            reason=reason,
+            actor=actor,
+            reference=contribution,
         )
     except ledger.LedgerError as exc:
         raise DonorError(str(exc)) from exc
@@ -899,7 +902,7 @@ def payroll_import_reverse(*, payroll_import: PayrollImport, reason: str, actor)
         raise DonorError(_("Hanya impor yang sudah dibukukan dapat dibatalkan."))
     try:
         reversal = ledger.transaction_reverse(
-            transaction=imp.transaction, reason=reason, actor=actor
+            transaction=imp.transaction, reason=reason, actor=actor, reference=imp
         )
     except ledger.LedgerError as exc:
         raise DonorError(str(exc)) from exc

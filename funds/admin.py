@@ -1,4 +1,9 @@
-"""Read-only admin: the ledger is written only through funds.services."""
+"""Read-only admin: the ledger and its money rules change only through funds.services.
+
+A fund's purpose and restrictions, money locations and the amil/running-cost
+limits decide where money may go; changing them needs a service and an audit
+entry, so the admin shows them and the staff screens change them.
+"""
 
 from django.contrib import admin
 
@@ -17,28 +22,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(admin.ModelAdmin):
+class FundAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "restriction", "is_active"]
-    readonly_fields = ["code", "restriction"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MoneyLocation)
-class MoneyLocationAdmin(admin.ModelAdmin):
+class MoneyLocationAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "kind", "is_active"]
-    readonly_fields = ["code"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ShareLimit)
-class ShareLimitAdmin(admin.ModelAdmin):
+class ShareLimitAdmin(ReadOnlyAdmin):
     list_display = ["kind", "rate", "valid_from"]
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyError, parse_amount
-from funds.models import Fund, MoneyLocation
+from funds.models import Fund, MoneyLocation, ShareLimit
 
 
 class AmountField(forms.CharField):
@@ -113,3 +113,29 @@ class FundForm(forms.Form):
     def clean_allowed_areas(self):
         # The codes are checked by funds.services.fund_create, for every caller.
         return self._codes("allowed_areas")
+
+
+class FundEditForm(FundForm):
+    """A fund's rules; its code and restriction class never change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["code"]
+        del self.fields["restriction"]
+
+
+class MoneyLocationForm(forms.Form):
+    name = forms.CharField(label=_("Nama"), max_length=150)
+    bank_name = forms.CharField(label=_("Nama bank"), max_length=100, required=False)
+    account_number = forms.CharField(label=_("Nomor rekening"), max_length=40, required=False)
+    is_active = forms.BooleanField(label=_("Aktif"), required=False)
+
+
+class ShareLimitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis batas"), choices=ShareLimit.Kind.choices)
+    rate = forms.DecimalField(
+        label=_("Batas (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    valid_from = forms.DateField(
+        label=_("Berlaku sejak"), widget=DateInput(), initial=timezone.localdate
+    )

@@ -213,6 +213,8 @@ class Transaction(models.Model):
     asnaf = models.CharField(_("asnaf"), max_length=20, blank=True, default="")
     hash = models.CharField(max_length=64, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True, default="")
+    # Id of the chain key (core.chain) that sealed `hash`; the key itself is never stored.
+    key_id = models.CharField(max_length=16, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -442,7 +444,13 @@ class StatementSignoff(models.Model):
 
     date_from = models.DateField()
     date_to = models.DateField()
+    # SHA-256 of the period, codes and amounts (Statements.fingerprint_payload).
     figures_hash = models.CharField(max_length=64)
+    # The signed figures themselves (Statements.snapshot), shown again exactly.
+    figures = models.JSONField(default=dict, blank=True)
+    # Chain position when signed: the figures are those of transactions up to here.
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
     signed_at = models.DateTimeField(auto_now_add=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

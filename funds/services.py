@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -20,7 +18,8 @@ from django.db.models import Case, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_log
+from core.audit import audit_log, diff, snapshot
+from core.chain import current_key_id, seal
 from core.money import MoneyError, format_rupiah, parse_amount
 from core.organisation import get_organisation
 from funds.errors import LedgerError
@@ -36,6 +35,7 @@ from funds.models import (
     ShareLimit,
     Transaction,
 )
+from funds.references import reference_link
 
 ASNAF = (
     "fakir",
@@ -145,9 +145,16 @@ def transaction_hash(
     asnaf: str,
     lines: Sequence[tuple[int, Decimal]],
     prev_hash: str,
+    key_id: str | None = None,
 ) -> str:
-    """Return the SHA-256 of a transaction's content chained to the previous hash."""
+    """Return the keyed hash (HMAC-SHA256) of a transaction's content and the previous hash.
+
+    The key comes from the environment (core.chain), so rewriting a transaction
+    and its successors needs a secret the database does not hold.
+    """
+    key_id = key_id or current_key_id()
     content = {
+        "key": key_id,
         "seq": sequence,
         "kind": str(kind),
         "date": date.isoformat(),
@@ -160,8 +167,7 @@ def transaction_hash(
         "lines": sorted([int(acc), str(Decimal(amt).quantize(CENT))] for acc, amt in lines),
         "prev": prev_hash,
     }
-    raw = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return seal(content, key_id=key_id)
 
 
 def _insufficient(account: Account, needed: Decimal, have: Decimal) -> LedgerError:
@@ -261,7 +267,9 @@ def _post(
         postings.append(Posting(account=acc, amount=amount, balance_after=new_balance[acc.pk]))
 
     sequence = head.last_sequence + 1
+    key_id = current_key_id()
     digest = transaction_hash(
+        key_id=key_id,
         sequence=sequence,
         kind=kind,
         date=date,
@@ -288,6 +296,7 @@ def _post(
         asnaf=asnaf,
         hash=digest,
         prev_hash=head.last_hash,
+        key_id=key_id,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     for posting in postings:
@@ -444,13 +453,35 @@ def payment_record(
 
 @transaction.atomic
 def transaction_reverse(
-    *, transaction: Transaction, reason: str, actor, date: dt.date | None = None
+    *,
+    transaction: Transaction,
+    reason: str,
+    actor,
+    date: dt.date | None = None,
+    reference: models.Model | None = None,
 ) -> Transaction:
-    """Post the exact opposite of `transaction`, pointing at it; refused twice."""
+    """Post the exact opposite of `transaction`, pointing at it; refused twice.
+
+    A transaction that belongs to another app's record is reversed only by that
+    record's own service, which passes the record as `reference` (a gift is
+    reversed as a gift, so its receipt is voided with it).
+    """
     reason = (reason or "").strip()
     if not reason:
         raise LedgerError(_("Alasan pembalikan wajib diisi."))
     original = Transaction.objects.select_for_update().get(pk=transaction.pk)
+    if original.reference_type and (
+        reference is None
+        or _reference_parts(reference) != (original.reference_type, original.reference_id)
+    ):
+        label, _url = reference_link(original.reference_type, original.reference_id)
+        raise LedgerError(
+            _(
+                "Transaksi #%(n)s milik %(owner)s; batalkan melalui catatan tersebut agar "
+                "catatannya (misalnya tanda terima) ikut dibatalkan."
+            )
+            % {"n": original.sequence, "owner": label}
+        )
     if original.reverses_id is not None:
         raise LedgerError(_("Transaksi pembalik tidak dapat dibalik lagi; catat transaksi baru."))
     if Transaction.objects.filter(reverses=original).exists():
@@ -780,21 +811,165 @@ def statement_sign(*, date_from: dt.date, date_to: dt.date, actor):
         raise LedgerError(_("Tanggal awal sesudah tanggal akhir."))
     if date_to >= timezone.localdate():
         raise LedgerError(_("Hanya periode yang sudah berakhir yang dapat disahkan."))
-    figures = statements_for_period(date_from=date_from, date_to=date_to)
+    # Pin the chain position: the signed figures are those of the ledger up to here.
+    head = _lock_head()
+    figures = statements_for_period(
+        date_from=date_from, date_to=date_to, up_to_sequence=head.last_sequence
+    )
     if not figures.balanced:
         raise LedgerError(_("Laporan tidak seimbang; jalankan verify_ledger sebelum mengesahkan."))
-    signoff, created = StatementSignoff.objects.get_or_create(
+    if StatementSignoff.objects.filter(
+        date_from=date_from, date_to=date_to, figures_hash=figures.figures_hash
+    ).exists():
+        raise LedgerError(_("Laporan periode ini dengan angka yang sama sudah disahkan."))
+    signoff = StatementSignoff.objects.create(
         date_from=date_from,
         date_to=date_to,
         figures_hash=figures.figures_hash,
-        defaults={"signed_by": actor},
+        figures=figures.snapshot(),
+        last_sequence=head.last_sequence,
+        last_hash=head.last_hash,
+        signed_by=actor,
     )
-    if not created:
-        raise LedgerError(_("Laporan periode ini dengan angka yang sama sudah disahkan."))
     audit_log(
         signoff,
         "funds.statement.signed",
         actor=actor,
-        changes={"from": date_from, "to": date_to, "figures_hash": figures.figures_hash},
+        changes={
+            "from": date_from,
+            "to": date_to,
+            "figures_hash": figures.figures_hash,
+            "last_sequence": head.last_sequence,
+            "last_hash": head.last_hash,
+        },
     )
     return signoff
+
+
+# --- money rules changed only here (the Django admin shows them read-only) --------------------
+FUND_RULE_FIELDS = ("name", "purpose", "allowed_programmes", "allowed_areas")
+
+
+def _codes(values) -> list[str]:
+    return [str(v).strip() for v in (values or []) if str(v).strip()]
+
+
+@transaction.atomic
+def fund_update(
+    *,
+    fund: Fund,
+    name: str,
+    purpose: str,
+    allowed_programmes: list[str] | None,
+    allowed_areas: list[str] | None,
+    actor,
+) -> Fund:
+    """Change a fund's name, purpose, allowed programmes and areas, audited.
+
+    The restriction class never changes. A restricted fund that still holds or
+    reserves money may only be narrowed: its donors gave for that purpose.
+    """
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    before = snapshot(fund, FUND_RULE_FIELDS)
+    name, purpose = (name or "").strip(), (purpose or "").strip()
+    programmes, areas = _codes(allowed_programmes), _codes(allowed_areas)
+    if not name:
+        raise LedgerError(_("Nama dana wajib diisi."))
+    if fund.restriction == Fund.Restriction.RESTRICTED:
+        if not (purpose or programmes or areas):
+            raise LedgerError(_("Dana terikat wajib menyebut tujuan, program, atau wilayahnya."))
+        account = _lock_accounts([_account_of(fund)])[_account_of(fund).pk]
+        if account.balance > 0 or account.committed > 0:
+            narrower = (
+                not fund.allowed_programmes
+                or (programmes and set(programmes) <= set(fund.allowed_programmes))
+            ) and (
+                # An area code is a prefix: 33.14.09.2001 lies inside 33.14.09.
+                not fund.allowed_areas
+                or (areas and all(any(a.startswith(o) for o in fund.allowed_areas) for a in areas))
+            )
+            if not narrower:
+                raise LedgerError(
+                    _(
+                        "Dana terikat %(f)s masih memegang uang: program dan wilayahnya "
+                        "hanya boleh dipersempit, tidak diperluas."
+                    )
+                    % {"f": fund}
+                )
+    fund.name, fund.purpose = name, purpose
+    fund.allowed_programmes, fund.allowed_areas = programmes, areas
+    changes = diff(before, snapshot(fund, FUND_RULE_FIELDS))
+    if changes:
+        fund.save(update_fields=list(FUND_RULE_FIELDS))
+        audit_log(fund, "funds.fund.updated", actor=actor, changes=changes)
+    return fund
+
+
+LOCATION_FIELDS = ("name", "bank_name", "account_number", "is_active")
+
+
+@transaction.atomic
+def money_location_update(
+    *,
+    location: MoneyLocation,
+    name: str,
+    bank_name: str = "",
+    account_number: str = "",
+    is_active: bool = True,
+    actor,
+) -> MoneyLocation:
+    """Change a money location's name, bank details or activity, audited."""
+    location = MoneyLocation.objects.select_for_update().get(pk=location.pk)
+    before = snapshot(location, LOCATION_FIELDS)
+    name = (name or "").strip()
+    if not name:
+        raise LedgerError(_("Nama tempat uang wajib diisi."))
+    if not is_active and location.is_active:
+        account = _lock_accounts([_account_of(location)])[_account_of(location).pk]
+        if account.balance != 0:
+            raise LedgerError(
+                _("Tempat uang %(l)s masih menyimpan %(b)s; pindahkan dulu saldonya.")
+                % {"l": location, "b": format_rupiah(account.balance)}
+            )
+    location.name = name
+    location.bank_name = (bank_name or "").strip()[:100]
+    location.account_number = (account_number or "").strip()[:40]
+    location.is_active = bool(is_active)
+    changes = diff(before, snapshot(location, LOCATION_FIELDS))
+    if changes:
+        location.save(update_fields=list(LOCATION_FIELDS))
+        audit_log(location, "funds.location.updated", actor=actor, changes=changes)
+    return location
+
+
+@transaction.atomic
+def share_limit_set(
+    *, kind: str, rate, valid_from: dt.date, actor, today: dt.date | None = None
+) -> ShareLimit:
+    """Add a new amil or running-cost limit valid from a date; never retroactive, audited.
+
+    Existing limits are never edited: a new row takes over from its date, so
+    every past transfer keeps the limit it was checked against.
+    """
+    today = today or timezone.localdate()
+    if kind not in ShareLimit.Kind.values:
+        raise LedgerError(_("Jenis batas tidak dikenal: %(k)s") % {"k": kind})
+    try:
+        rate = Decimal(str(rate).replace(",", ".")).quantize(CENT)
+    except ArithmeticError as exc:
+        raise LedgerError(_("Batas harus berupa persen, mis. 12,5.")) from exc
+    if not Decimal(0) <= rate <= Decimal(100):
+        raise LedgerError(_("Batas harus antara 0 dan 100 persen."))
+    if not isinstance(valid_from, dt.date) or valid_from < today:
+        raise LedgerError(_("Batas baru hanya berlaku mulai hari ini atau sesudahnya."))
+    _lock_head()  # orders this against transfers being checked right now
+    if ShareLimit.objects.filter(kind=kind, valid_from=valid_from).exists():
+        raise LedgerError(_("Sudah ada batas jenis ini yang berlaku sejak tanggal itu."))
+    limit = ShareLimit.objects.create(kind=kind, rate=rate, valid_from=valid_from)
+    audit_log(
+        limit,
+        "funds.share_limit.set",
+        actor=actor,
+        changes={"kind": kind, "rate": rate, "valid_from": valid_from},
+    )
+    return limit

@@ -22,6 +22,7 @@ from core.organisation import get_organisation
 from funds.models import ZERO, Account, Fund, Posting, Transaction
 
 K = Transaction.Kind
+CENT = Decimal("0.01")
 RECEIPTS = (K.CONTRIBUTION, K.OPENING_BALANCE)
 SPENDING = (K.DISBURSEMENT, K.FEE, K.REFUND)
 
@@ -129,11 +130,68 @@ class Statements:
             rows.append([_("Persentase hak amil"), "%", "", "", "", "", "", self.amil_percent])
         return header, rows
 
+    def fingerprint_payload(self) -> list:
+        """Return what the fingerprint covers: the period, codes and amounts only.
+
+        No label, no fund name and nothing translated, so that the same figures
+        give the same fingerprint in every language and after a fund is renamed.
+        """
+
+        def amounts(row: Row) -> list[str]:
+            return [str(Decimal(v).quantize(CENT)) for v in row.values()]
+
+        return [
+            self.date_from.isoformat(),
+            self.date_to.isoformat(),
+            [["location", r.code, *amounts(r)] for r in self.locations],
+            [["fund", r.code, r.group, *amounts(r)] for r in self.funds],
+            [[a, str(Decimal(v).quantize(CENT))] for a, v in self.asnaf],
+            None if self.amil_percent is None else str(self.amil_percent),
+        ]
+
     @property
     def figures_hash(self) -> str:
-        header, rows = self.export_rows()
-        payload = [self.date_from.isoformat(), self.date_to.isoformat(), rows]
-        return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+        raw = json.dumps(self.fingerprint_payload(), separators=(",", ":"))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def snapshot(self) -> dict:
+        """Return the figures as JSON-ready data, stored with a sign-off to show them again."""
+
+        def row(r: Row) -> dict:
+            return {
+                "label": r.label,
+                "code": r.code,
+                "group": r.group,
+                "values": [str(v) for v in r.values()[:-1]],
+            }
+
+        return {
+            "date_from": self.date_from.isoformat(),
+            "date_to": self.date_to.isoformat(),
+            "zakat_body": self.zakat_body,
+            "locations": [row(r) for r in self.locations],
+            "funds": [row(r) for r in self.funds],
+            "asnaf": [[a, str(v)] for a, v in self.asnaf],
+            "amil_percent": None if self.amil_percent is None else str(self.amil_percent),
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: dict) -> Statements:
+        """Rebuild the statements exactly as they were signed."""
+
+        def row(d: dict) -> Row:
+            values = [Decimal(v) for v in d["values"]]
+            return Row(d["label"], d["code"], d["group"], *values)
+
+        return cls(
+            date_from=dt.date.fromisoformat(data["date_from"]),
+            date_to=dt.date.fromisoformat(data["date_to"]),
+            funds=[row(d) for d in data["funds"]],
+            locations=[row(d) for d in data["locations"]],
+            zakat_body=data["zakat_body"],
+            asnaf=[(a, Decimal(v)) for a, v in data["asnaf"]],
+            amil_percent=None if data["amil_percent"] is None else Decimal(data["amil_percent"]),
+        )
 
 
 def _group(fund: Fund) -> str:
@@ -144,16 +202,22 @@ def _group(fund: Fund) -> str:
     return str(fund.restriction)
 
 
-def statements_for_period(*, date_from: dt.date, date_to: dt.date) -> Statements:
-    """Compute the statements of [date_from, date_to] with one grouped query."""
+def statements_for_period(
+    *, date_from: dt.date, date_to: dt.date, up_to_sequence: int | None = None
+) -> Statements:
+    """Compute the statements of [date_from, date_to] with one grouped query.
+
+    With `up_to_sequence`, only transactions up to that chain position count:
+    the figures as they stood when a sign-off was given.
+    """
     in_period = Q(transaction__date__gte=date_from, transaction__date__lte=date_to)
-    sums = (
-        Posting.objects.filter(transaction__date__lte=date_to)
-        .values("account_id", "transaction__kind")
-        .annotate(
-            before=Sum("amount", filter=Q(transaction__date__lt=date_from)),
-            during=Sum("amount", filter=in_period),
-        )
+    postings = Posting.objects.filter(transaction__date__lte=date_to)
+    if up_to_sequence is not None:
+        postings = postings.filter(transaction__sequence__lte=up_to_sequence)
+        in_period &= Q(transaction__sequence__lte=up_to_sequence)
+    sums = postings.values("account_id", "transaction__kind").annotate(
+        before=Sum("amount", filter=Q(transaction__date__lt=date_from)),
+        during=Sum("amount", filter=in_period),
     )
     by_account: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
     for item in sums:

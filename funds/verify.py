@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from core.chain import known_keys
 from funds.models import (
     ZERO,
     Account,
@@ -18,9 +19,11 @@ from funds.models import (
     Commitment,
     LedgerHead,
     Posting,
+    StatementSignoff,
     Transaction,
 )
 from funds.services import transaction_hash
+from funds.statements import Statements, statements_for_period
 
 CHUNK = 5000
 
@@ -37,15 +40,44 @@ def _postings_by_transaction(first_pk: int, last_pk: int) -> dict[int, list[tupl
     return result
 
 
+def _check_anchors(periods, signoffs, hash_at: dict[int, str]) -> list[str]:
+    """Check each closed month's head and each sign-off against the chain just read."""
+    problems = []
+    for period in sorted(periods, key=lambda p: (p.year, p.month)):
+        if hash_at.get(period.last_sequence) != period.last_hash:
+            problems.append(
+                f"Periode {period.month:02d}/{period.year}: kepala rantai saat tutup buku "
+                f"(#{period.last_sequence} {period.last_hash[:16]}) tidak ada lagi di rantai."
+            )
+    for signoff in signoffs:
+        label = f"Laporan {signoff.date_from:%d/%m/%Y}–{signoff.date_to:%d/%m/%Y} yang disahkan"
+        if hash_at.get(signoff.last_sequence) != signoff.last_hash:
+            problems.append(f"{label}: posisi rantai saat disahkan tidak ada lagi di rantai.")
+            continue
+        now = statements_for_period(
+            date_from=signoff.date_from,
+            date_to=signoff.date_to,
+            up_to_sequence=signoff.last_sequence,
+        )
+        if now.figures_hash != signoff.figures_hash:
+            problems.append(f"{label}: angka dari buku besar tidak sama dengan sidik angkanya.")
+        elif Statements.from_snapshot(signoff.figures).figures_hash != signoff.figures_hash:
+            problems.append(f"{label}: angka yang tersimpan tidak sama dengan sidik angkanya.")
+    return problems
+
+
 def ledger_verify() -> list[str]:
     """Return a readable line for every broken invariant (empty when all hold)."""
     problems: list[str] = []
+    keys = known_keys()
     sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
     counts: dict[int, int] = defaultdict(int)
-    closed = {
-        (p.year, p.month): p.last_sequence
-        for p in ClosedPeriod.objects.all().only("year", "month", "last_sequence")
-    }
+    periods = list(ClosedPeriod.objects.all().only("year", "month", "last_sequence", "last_hash"))
+    closed = {(p.year, p.month): p.last_sequence for p in periods}
+    signoffs = list(StatementSignoff.objects.order_by("pk"))
+    # Chain positions recorded outside the chain: closed months and sign-offs.
+    anchors = {p.last_sequence for p in periods} | {s.last_sequence for s in signoffs}
+    hash_at: dict[int, str] = {0: ""}
     seq_by_pk: dict[int, int] = {}
     lines_by_seq: dict[int, list[tuple[int, Decimal]]] = {}
     prev_hash, expected_seq = "", 1
@@ -63,6 +95,7 @@ def ledger_verify() -> list[str]:
         "asnaf",
         "hash",
         "prev_hash",
+        "key_id",
     )
     last_pk = 0
     while True:
@@ -73,7 +106,9 @@ def ledger_verify() -> list[str]:
             break
         postings = _postings_by_transaction(batch[0][0], batch[-1][0])
         for row in sorted(batch, key=lambda r: r[1]):
-            pk, seq, kind, date, desc, rtype, rid, rev_id, prog, area, asnaf, digest, prev = row
+            pk, seq, kind, date, desc, rtype, rid, rev_id, prog, area, asnaf, digest, prev, key = (
+                row
+            )
             seq_by_pk[pk] = seq
             lines = postings.get(pk, [])
             label = f"Transaksi #{seq}"
@@ -87,7 +122,14 @@ def ledger_verify() -> list[str]:
                 rev_seq = (
                     Transaction.objects.filter(pk=rev_id).values_list("sequence", flat=True).first()
                 )
-            recomputed = transaction_hash(
+            if key not in keys:
+                problems.append(
+                    f"{label}: disegel dengan kunci rantai '{key}' yang tidak dikenal "
+                    "(KENANGA_CHAIN_KEY / KENANGA_CHAIN_OLD_KEYS)."
+                )
+                key = None
+            recomputed = key and transaction_hash(
+                key_id=key,
                 sequence=seq,
                 kind=kind,
                 date=date,
@@ -101,9 +143,11 @@ def ledger_verify() -> list[str]:
                 lines=lines,
                 prev_hash=prev,
             )
-            if recomputed != digest:
+            if key and recomputed != digest:
                 problems.append(f"{label}: hash tidak cocok dengan isinya (data diubah).")
             prev_hash = digest
+            if seq in anchors:
+                hash_at[seq] = digest
             total = sum((amount for _acc, amount in lines), ZERO)
             if len(lines) < 2:
                 problems.append(f"{label}: hanya {len(lines)} baris posting.")
@@ -134,6 +178,8 @@ def ledger_verify() -> list[str]:
     head = LedgerHead.objects.filter(pk=1).first()
     if head and (head.last_hash != prev_hash or head.last_sequence != expected_seq - 1):
         problems.append("Kepala rantai tidak menunjuk transaksi terakhir (ada yang dihapus?).")
+
+    problems += _check_anchors(periods, signoffs, hash_at)
 
     held = owed = ZERO
     committed = dict(

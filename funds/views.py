@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,10 +26,13 @@ from funds.errors import LedgerError
 from funds.filters import PostingFilter
 from funds.forms import (
     ContributionForm,
+    FundEditForm,
     FundForm,
+    MoneyLocationForm,
     PeriodCloseForm,
     PeriodForm,
     ReverseForm,
+    ShareLimitForm,
     StatementImportForm,
     TransferForm,
 )
@@ -36,22 +40,29 @@ from funds.models import (
     BankStatement,
     ClosedPeriod,
     Fund,
+    MoneyLocation,
     Posting,
     ReconciliationMatch,
+    ShareLimit,
     StatementLine,
     StatementSignoff,
     Transaction,
 )
+from funds.references import reference_link
 from funds.selectors import fund_balances, fund_postings, location_balances, open_commitments
 from funds.services import (
     contribution_record,
     fund_create,
+    fund_update,
+    money_location_update,
     period_close,
+    share_limit,
+    share_limit_set,
     statement_sign,
     transaction_reverse,
     transfer_record,
 )
-from funds.statements import statements_for_period
+from funds.statements import Statements, statements_for_period
 from funds.tables import FundTable, PeriodTable, PostingTable
 
 READERS = [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD]
@@ -133,6 +144,10 @@ def transaction_detail(request, pk: int):
     postings = txn.postings.select_related("account__fund", "account__location")
     audit = AuditTable(audit_trail_for(txn))
     reversal = Transaction.objects.filter(reverses=txn).first()
+    owner_label = owner_url = None
+    if txn.reference_type:
+        # Reversed only through the owning record's service: link there instead.
+        owner_label, owner_url = reference_link(txn.reference_type, txn.reference_id)
     return render(
         request,
         "funds/transaction_detail.html",
@@ -142,7 +157,12 @@ def transaction_detail(request, pk: int):
             "audit": audit,
             "reversal": reversal,
             "form": ReverseForm(),
-            "may_reverse": request.user.has_role(Role.TREASURER) and not reversal,
+            "owner_label": owner_label,
+            "owner_url": owner_url,
+            "may_reverse": request.user.has_role(Role.TREASURER)
+            and not reversal
+            and not txn.reverses_id
+            and not txn.reference_type,
         },
     )
 
@@ -335,10 +355,36 @@ def _period(request) -> tuple[PeriodForm, dt.date, dt.date]:
     return form, default_from, default_to
 
 
+def _figures_and_signoff(request, date_from: dt.date, date_to: dt.date):
+    """Return the figures to show and their sign-off.
+
+    `?signoff=<pk>` shows a signed statement exactly as it was signed (its
+    stored figures); otherwise the ledger's current figures, with the sign-off
+    that covers exactly these figures, if any.
+    """
+    signoff_pk = request.GET.get("signoff", "")
+    if signoff_pk:
+        if not signoff_pk.isdigit():
+            raise Http404
+        signoff = get_object_or_404(
+            StatementSignoff.objects.select_related("signed_by").exclude(figures={}),
+            pk=signoff_pk,
+        )
+        return Statements.from_snapshot(signoff.figures), signoff
+    figures = statements_for_period(date_from=date_from, date_to=date_to)
+    signoff = (
+        StatementSignoff.objects.filter(
+            date_from=date_from, date_to=date_to, figures_hash=figures.figures_hash
+        )
+        .select_related("signed_by")
+        .first()
+    )
+    return figures, signoff
+
+
 @staff_view(read=READERS, write=[Role.HEAD])
 def statements(request):
     form, date_from, date_to = _period(request)
-    figures = statements_for_period(date_from=date_from, date_to=date_to)
     if request.method == "POST":
         sign_form = PeriodForm(request.POST)
         if not sign_form.is_valid():
@@ -352,17 +398,16 @@ def statements(request):
             messages.success(request, _("Laporan disahkan."))
         query = f"?date_from={sign_form.cleaned_data['date_from']}&date_to={sign_form.cleaned_data['date_to']}"
         return redirect(reverse("funds:statements") + query)
+    figures, signoff = _figures_and_signoff(request, date_from, date_to)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         header, rows = figures.export_rows()
-        return export_response(fmt, header, rows, f"laporan-keuangan-{date_from}-{date_to}")
-    signoff = (
-        StatementSignoff.objects.filter(
-            date_from=date_from, date_to=date_to, figures_hash=figures.figures_hash
+        return export_response(
+            fmt, header, rows, f"laporan-keuangan-{figures.date_from}-{figures.date_to}"
         )
-        .select_related("signed_by")
-        .first()
-    )
+    signed_versions = StatementSignoff.objects.filter(
+        date_from=figures.date_from, date_to=figures.date_to
+    ).select_related("signed_by")
     return render(
         request,
         "funds/statements.html",
@@ -370,25 +415,29 @@ def statements(request):
             "form": form,
             "s": figures,
             "signoff": signoff,
+            "signed_versions": signed_versions,
+            "showing_signed": bool(request.GET.get("signoff")),
             "may_sign": request.user.has_role(Role.HEAD),
         },
     )
 
 
+def closed_month_heads(date_to: dt.date) -> list[list[str]]:
+    """Return (month, last sequence, head hash) of every month closed up to `date_to`."""
+    periods = ClosedPeriod.objects.filter(
+        Q(year__lt=date_to.year) | Q(year=date_to.year, month__lte=date_to.month)
+    ).order_by("year", "month")
+    return [[f"{p.month:02d}/{p.year}", f"#{p.last_sequence}", p.last_hash or "-"] for p in periods]
+
+
 @staff_view(read=READERS)
 def statements_pdf(request):
     form, date_from, date_to = _period(request)
-    figures = statements_for_period(date_from=date_from, date_to=date_to)
+    figures, signoff = _figures_and_signoff(request, date_from, date_to)
+    date_from, date_to = figures.date_from, figures.date_to
     if not figures.balanced:
         raise Http404
     org = get_organisation()
-    signoff = (
-        StatementSignoff.objects.filter(
-            date_from=date_from, date_to=date_to, figures_hash=figures.figures_hash
-        )
-        .select_related("signed_by")
-        .first()
-    )
     header = [
         _("Pos"),
         _("Saldo awal"),
@@ -427,9 +476,10 @@ def statements_pdf(request):
                 numeric_columns=[1],
             )
         )
-    url = request.build_absolute_uri(
-        reverse("funds:statements") + f"?date_from={date_from}&date_to={date_to}"
-    )
+    query = f"?date_from={date_from}&date_to={date_to}"
+    if request.GET.get("signoff"):
+        query += f"&signoff={signoff.pk}"
+    url = request.build_absolute_uri(reverse("funds:statements") + query)
     signed = (
         _("Disahkan %(d)s oleh %(n)s")
         % {
@@ -439,8 +489,19 @@ def statements_pdf(request):
         if signoff
         else _("BELUM DISAHKAN")
     )
+    heads = closed_month_heads(date_to)
+    if heads:
+        # Printed so that a paper copy held outside anchors the books: a rewritten
+        # history no longer ends in these hashes.
+        story.append(
+            data_table(
+                [_("Bulan tertutup"), _("Transaksi terakhir"), _("Hash kepala rantai")],
+                heads,
+                col_widths=[60, 70, 380],
+            )
+        )
     story += [
-        data_table([_("Pengesahan"), _("Sidik angka")], [[signed, figures.figures_hash[:32]]]),
+        data_table([_("Pengesahan"), _("Sidik angka")], [[signed, figures.figures_hash]]),
         signature_block(
             [
                 (_("Bendahara"), org.treasurer_signatory_name, org.treasurer_signatory_nip),
@@ -458,3 +519,74 @@ def statements_pdf(request):
         footer_note=figures.figures_hash[:16],
     )
     return pdf_response(data, f"laporan-keuangan-{date_from}-{date_to}.pdf")
+
+
+# --- money rules: changed through audited services, not the Django admin ----------------------
+@staff_view(read=[Role.HEAD], write=[Role.HEAD])
+def fund_edit(request, code: str):
+    fund = _get_fund_for_user(request, code)
+    initial = {
+        "name": fund.name,
+        "purpose": fund.purpose,
+        "allowed_programmes": ", ".join(fund.allowed_programmes),
+        "allowed_areas": ", ".join(fund.allowed_areas),
+    }
+    form = FundEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fund_update(fund=fund, **form.cleaned_data, actor=request.user)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Dana diperbarui."))
+            return redirect("funds:fund", code=fund.code)
+    title = _("Ubah dana %(f)s") % {"f": fund.name}
+    return render(request, "funds/form.html", {"form": form, "title": title})
+
+
+@staff_view(read=TREASURY + [Role.HEAD], write=TREASURY + [Role.HEAD])
+def location_edit(request, code: str):
+    location = get_object_or_404(MoneyLocation, code=code)
+    initial = {
+        "name": location.name,
+        "bank_name": location.bank_name,
+        "account_number": location.account_number,
+        "is_active": location.is_active,
+    }
+    form = MoneyLocationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            money_location_update(location=location, **form.cleaned_data, actor=request.user)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Tempat uang diperbarui."))
+            return redirect("funds:list")
+    title = _("Ubah tempat uang %(l)s") % {"l": location.name}
+    return render(request, "funds/form.html", {"form": form, "title": title})
+
+
+@staff_view(read=READERS, write=[Role.HEAD])
+def share_limits(request):
+    form = ShareLimitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            share_limit_set(**form.cleaned_data, actor=request.user)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Batas baru dicatat."))
+            return redirect("funds:share_limits")
+    current = {
+        kind: share_limit(kind=kind, date=timezone.localdate()) for kind in ShareLimit.Kind.values
+    }
+    return render(
+        request,
+        "funds/share_limits.html",
+        {
+            "form": form,
+            "limits": ShareLimit.objects.all(),
+            "current": [(ShareLimit.Kind(k).label, v) for k, v in current.items()],
+            "may_set": request.user.has_role(Role.HEAD),
+        },
+    )

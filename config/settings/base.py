@@ -251,6 +251,22 @@ for _name, _prefix in (
 DEV_DATA_KEY = "a2VuYW5nYS1kZXZlbG9wbWVudC1rZXktbm90LXNlY3I="
 KENANGA_DATA_KEY = env.get_fernet_key("KENANGA_DATA_KEY", DEV_DATA_KEY, required=False)
 
+# --- Tamper evidence -------------------------------------------------------------
+# Key of the HMAC chains over ledger transactions and audit entries. It must
+# never be stored in the database. After a rotation the retired keys stay
+# listed in KENANGA_CHAIN_OLD_KEYS so that older records still verify.
+DEV_CHAIN_KEY = "kenanga-development-chain-key-not-secret-0123456789"
+KENANGA_CHAIN_KEY = env.get_chain_key("KENANGA_CHAIN_KEY", DEV_CHAIN_KEY)
+KENANGA_CHAIN_OLD_KEYS = [
+    env.check_chain_key("KENANGA_CHAIN_OLD_KEYS", key)
+    for key in env.get_list("KENANGA_CHAIN_OLD_KEYS", [])
+]
+# Migrations run as the database role that owns the tables; the application
+# itself connects with DATABASE_URL, a role that owns nothing (docs/operations.md).
+DATABASE_MIGRATE_URL = env.get_str("DATABASE_MIGRATE_URL", "")
+if DATABASE_MIGRATE_URL:
+    env.get_database("DATABASE_MIGRATE_URL", "")  # validated now, used by `migrate`
+
 # --- Logging ----------------------------------------------------------------------
 # JSON lines for journald or a log collector in production, text on a laptop;
 # both mask identity numbers, phones and e-mail addresses (core/logging.py).

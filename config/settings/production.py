@@ -20,6 +20,11 @@ if KENANGA_DATA_KEY == DEV_DATA_KEY:  # noqa: F405
     raise env.EnvError(
         "Environment variable KENANGA_DATA_KEY: the development key may not be used in production."
     )
+KENANGA_CHAIN_KEY = env.get_chain_key("KENANGA_CHAIN_KEY", None, required=True)
+if KENANGA_CHAIN_KEY == DEV_CHAIN_KEY:  # noqa: F405
+    raise env.EnvError(
+        "Environment variable KENANGA_CHAIN_KEY: the development key may not be used in production."
+    )
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise env.EnvError(

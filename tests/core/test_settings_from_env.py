@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_PRODUCTION_ENV = {
     "SECRET_KEY": "x7#kq!2v9$Lm4@pZ8&wR1^tY6*uI3(oP0)aS5-dF7+gH9=jK2~lZ4",
     "KENANGA_DATA_KEY": "q9hQv6oYt3PZ2dQ0b3G5i7b1yJx4l8N2mR6sT0uV3wE=",
+    "KENANGA_CHAIN_KEY": "5f0c2a9e7b4d13c8e6a2f9b0d4c7e1a35b8d2f6c0e9a4b7d1c3f5e8a2b6d9c0f",
     "ALLOWED_HOSTS": "kenanga.sragenkab.go.id",
     "DATABASE_URL": "sqlite:////tmp/kenanga-check.sqlite3",
 }
@@ -28,6 +29,8 @@ def _run(args, extra_env, settings="config.settings.production"):
         not in (
             "SECRET_KEY",
             "KENANGA_DATA_KEY",
+            "KENANGA_CHAIN_KEY",
+            "KENANGA_CHAIN_OLD_KEYS",
             "ALLOWED_HOSTS",
             "DATABASE_URL",
             "REDIS_URL",
@@ -53,7 +56,9 @@ def test_production_settings_pass_check_deploy_without_a_warning():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "KENANGA_DATA_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "KENANGA_DATA_KEY", "KENANGA_CHAIN_KEY", "ALLOWED_HOSTS"]
+)
 def test_production_refuses_to_start_without_a_secret(missing):
     environment = {k: v for k, v in GOOD_PRODUCTION_ENV.items() if k != missing}
     result = _run(["manage.py", "check"], environment)
@@ -69,6 +74,8 @@ def test_production_refuses_to_start_without_a_secret(missing):
         ("DEBUG", "maybe"),
         ("EMAIL_PORT", "lima"),
         ("KENANGA_DATA_KEY", "short"),
+        ("KENANGA_CHAIN_KEY", "short"),
+        ("KENANGA_CHAIN_OLD_KEYS", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
         ("STRIPE_SECRET_KEY", "pk_oops"),
         ("ALLOWED_HOSTS", "a,,b"),
     ],
@@ -122,6 +129,8 @@ def test_a_generated_env_file_sourced_by_the_shell_gives_the_same_values(tmp_pat
             raw = generated("generate_secret_key")
         elif "generate_data_key" in raw:
             raw = generated("generate_data_key")
+        elif "generate_chain_key" in raw:
+            raw = generated("generate_chain_key")
         lines.append(f"{name}={raw}")
         expected[name] = _value_as_written(raw)
     # Several keys, so that a generator that sometimes emits $ ( ) & is caught.
@@ -175,3 +184,11 @@ def test_a_production_secret_stops_the_development_settings_from_starting(name):
         settings="config.settings.dev",
     )
     assert allowed.returncode == 0, allowed.stderr
+def test_production_refuses_the_development_chain_key():
+    from config.settings.base import DEV_CHAIN_KEY
+
+    result = _run(
+        ["manage.py", "check"], {**GOOD_PRODUCTION_ENV, "KENANGA_CHAIN_KEY": DEV_CHAIN_KEY}
+    )
+    assert result.returncode != 0
+    assert "KENANGA_CHAIN_KEY" in result.stderr and "development key" in result.stderr

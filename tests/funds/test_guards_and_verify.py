@@ -152,8 +152,8 @@ def test_the_database_refuses_a_transaction_dated_in_a_closed_month(ledger, give
     from funds import services
     from funds.models import ClosedPeriod
 
-    give(ledger.matra, "1000", date=dt.date(2025, 3, 3))
-    ClosedPeriod.objects.create(year=2025, month=3, last_sequence=1)
+    first = give(ledger.matra, "1000", date=dt.date(2025, 3, 3))
+    ClosedPeriod.objects.create(year=2025, month=3, last_sequence=1, last_hash=first.hash)
     # Take away the service's own check: the database must still refuse.
     monkeypatch.setattr(services, "_refuse_closed", lambda date: None)
     with pytest.raises(DatabaseError), transaction.atomic():

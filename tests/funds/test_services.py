@@ -274,7 +274,7 @@ def test_each_transaction_hash_chains_to_the_previous_one(ledger, give):
     assert Posting.objects.filter(transaction=second).count() == 2
 
 
-def test_a_contribution_takes_nine_statements_with_every_guard_in_them(ledger, give):
+def test_a_contribution_takes_eleven_statements_with_every_guard_in_them(ledger, give):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -286,11 +286,13 @@ def test_a_contribution_takes_nine_statements_with_every_guard_in_them(ledger, g
         for q in ctx.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))
     ]
-    assert len(work) == 9, work
+    # Nine for the ledger, two for chaining the audit entry (lock and move the audit head).
+    assert len(work) == 11, work
     joined = "\n".join(work)
     assert "funds_ledgerhead" in joined and "funds_closedperiod" in joined
-    assert 'INSERT INTO "core_auditentry"' in joined
+    assert 'INSERT INTO "core_auditentry"' in joined and "core_audithead" in joined
     if connection.vendor == "postgresql":
-        assert sum("FOR UPDATE" in sql for sql in work) == 2  # accounts, then the head
+        # accounts, the ledger head, the audit head
+        assert sum("FOR UPDATE" in sql for sql in work) == 3
     account = Account.objects.get(fund=ledger.matra)
     assert (account.balance, account.posting_count) == (D("3500.00"), 2)

@@ -50,8 +50,17 @@ def _match(personas):
     return {"pk": match.pk}
 
 
+def _location(personas):
+    bank, _ = MoneyLocation.objects.get_or_create(
+        code="bank-jateng", defaults={"name": "Bank Jateng", "kind": MoneyLocation.Kind.BANK}
+    )
+    return {"code": bank.code}
+
+
 SAMPLES = {
     "funds:fund": _fund,
+    "funds:fund_edit": _fund,
+    "funds:location_edit": _location,
     "funds:transaction": _transaction,
     "funds:transaction_reverse": _transaction,
     "funds:statement": _statement_kwargs,
