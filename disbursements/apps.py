@@ -22,3 +22,29 @@ class DisbursementsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_restore_rules, sender=self)
+
+        from core.registry import register_nav, register_panel
+        from core.roles import Role
+
+        staff = [
+            Role.VERIFIER,
+            Role.FUND_MANAGER,
+            Role.TREASURER,
+            Role.HEAD,
+            Role.AUDITOR,
+            Role.ADMIN,
+        ]
+        register_nav(_("Bantuan"), "disbursements:list", staff, order=40)
+        register_nav(
+            _("Persetujuan"),
+            "disbursements:approvals",
+            [Role.TREASURER, Role.HEAD],
+            order=41,
+        )
+        register_nav(_("Pembayaran"), "disbursements:payments", [Role.TREASURER], order=42)
+        register_nav(_("Cakupan"), "disbursements:coverage", [Role.HEAD], order=43)
+        register_panel(
+            "disbursements/panel_waiting.html",
+            [Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN],
+            order=15,
+        )

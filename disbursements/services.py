@@ -474,6 +474,7 @@ def _lock(request: DisbursementRequest) -> DisbursementRequest:
 
 
 def _open_commitment(req: DisbursementRequest) -> Commitment | None:
+    """Return the request's own open commitment (a batch line has none of its own)."""
     return Commitment.objects.filter(
         reference_type=req._meta.label_lower,
         reference_id=str(req.pk),
@@ -618,7 +619,8 @@ def disbursement_pay(
         raise DisbursementError(_("Pilih cara bayar."))
     if not isinstance(date, dt.date) or date > timezone.localdate():
         raise DisbursementError(_("Tanggal bayar tidak boleh di masa depan."))
-    commitment = _open_commitment(req)
+    # A batch line is paid from the batch's one reservation.
+    commitment = _batch_commitment(req.batch) if req.batch_id else _open_commitment(req)
     if commitment is None:
         raise DisbursementError(_("Permohonan ini tidak mempunyai komitmen terbuka."))
     try:
@@ -751,6 +753,8 @@ def disbursement_cancel(*, request: DisbursementRequest, actor, reason: str) -> 
         )
     if req.requested_by_id != actor.pk and not actor.has_role(*APPROVERS):
         raise DisbursementError(_("Pembatalan oleh pemohon, bendahara, atau kepala UPT."))
+    if req.batch_id and req.status == Status.APPROVED:
+        raise DisbursementError(_("Baris batch yang sudah disetujui dibatalkan bersama batchnya."))
     commitment = _open_commitment(req)
     if commitment is not None:
         commitment_release(commitment=commitment, actor=actor, reason=reason)
@@ -799,3 +803,309 @@ def disbursement_reverse(
         changes={"reason": reason, "reversed": reversed_total},
     )
     return req
+
+
+# --- batches ------------------------------------------------------------------------------------
+BATCH_COLUMNS = ["NIK", "JUMLAH", "SEKOLAH"]
+BATCH_ALIASES = {"NAMA_SEKOLAH": "SEKOLAH", "NOMINAL": "JUMLAH", "NIK_MURID": "NIK"}
+
+
+def _batch_commitment(batch) -> Commitment | None:
+    return Commitment.objects.filter(
+        reference_type=batch._meta.label_lower,
+        reference_id=str(batch.pk),
+        status=Commitment.Status.OPEN,
+    ).first()
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    data: bytes,
+    filename: str,
+    programme: Programme,
+    fund: Fund,
+    actor,
+    on: dt.date | None = None,
+):
+    """Turn a list of pupils into one batch of requests; any bad line refuses the whole file.
+
+    Every line meets the checks of a single request (eligibility, amount for
+    the pupil's level, once per school year across all funds, the fund's
+    rules), done in a few set-wise queries so that thousands of lines stay fast.
+    """
+    import hashlib
+    import os
+
+    from beneficiaries.services import nik_hash
+    from core.imports import ImportFileError, RowError, read_table
+    from disbursements.models import Batch
+
+    if not actor.has_role(*REQUESTERS):
+        raise DisbursementError(_("Batch diajukan oleh verifikator atau pengelola dana."))
+    on = on or timezone.localdate()
+    digest = hashlib.sha256(data).hexdigest()
+    twin = Batch.objects.filter(file_sha256=digest).first()
+    if twin is not None:
+        raise DisbursementError(
+            _("Berkas yang sama sudah diajukan sebagai batch %(n)s.") % {"n": twin.number}
+        )
+    try:
+        table = read_table(data, filename=filename, required=BATCH_COLUMNS, aliases=BATCH_ALIASES)
+    except ImportFileError as exc:
+        raise DisbursementError(str(exc)) from exc
+    rule = rule_for(programme=programme, on=on)
+    if rule is None:
+        raise DisbursementError(_("Program ini belum mempunyai aturan yang berlaku."))
+    if not table.rows:
+        raise DisbursementError(_("Berkas tidak berisi baris murid."))
+    school_year = school_year_of(on)
+    errors: list[RowError] = []
+    hashes = {}
+    for line, row in table.rows:
+        digits = "".join(ch for ch in row.get("NIK", "") if ch.isdigit())
+        if len(digits) != 16:
+            errors.append(RowError(line, "NIK", _("NIK harus 16 angka.")))
+            continue
+        hashes[line] = nik_hash(digits)
+    memberships = {
+        m.person.nik_hash: m
+        for m in Membership.objects.filter(
+            person__nik_hash__in=set(hashes.values()), ended_on__isnull=True
+        ).select_related("person", "household__village")
+    }
+    household_ids = sorted({m.household_id for m in memberships.values()})
+    # Locked in pk order, as a single request locks its household: no double aid slips between.
+    list(Household.objects.select_for_update().filter(pk__in=household_ids).order_by("pk"))
+    cards = {}
+    for card in Card.objects.filter(
+        household_id__in=household_ids, valid_from__lte=on, valid_until__gte=on
+    ):
+        if card.is_valid_on(on):
+            cards[card.household_id] = card
+    letters = set()
+    if rule.accepts_emergency_letter:
+        letters = set(
+            EmergencyLetter.objects.filter(
+                household_id__in=household_ids, valid_from__lte=on, valid_until__gte=on
+            ).values_list("household_id", flat=True)
+        )
+    helped = dict(
+        DisbursementRequest.objects.filter(
+            programme=programme,
+            school_year=school_year,
+            status__in=DisbursementRequest.LIVE,
+            member__in=[m.person_id for m in memberships.values()],
+        ).values_list("member_id", "number")
+    )
+    seen: dict[int, int] = {}
+    lines = []
+    total = Decimal("0")
+    for line, row in table.rows:
+        if line not in hashes:
+            continue
+        membership = memberships.get(hashes[line])
+        if membership is None:
+            errors.append(RowError(line, "NIK", _("NIK tidak terdaftar di rumah tangga mana pun.")))
+            continue
+        person, household = membership.person, membership.household
+        card = cards.get(household.pk)
+        if card is None and household.pk not in letters:
+            errors.append(
+                RowError(
+                    line,
+                    "NIK",
+                    _("Keluarga %(p)s tidak memegang kartu yang berlaku.") % {"p": person.name},
+                )
+            )
+        elif card is not None and rule.grades and card.grade not in rule.grades:
+            errors.append(RowError(line, "NIK", _("Tingkat kartu tidak dilayani program ini.")))
+        if person.pk in seen:
+            errors.append(
+                RowError(
+                    line,
+                    "NIK",
+                    _("Murid yang sama sudah ada di baris %(r)s.") % {"r": seen[person.pk]},
+                )
+            )
+        seen[person.pk] = line
+        if person.pk in helped:
+            errors.append(
+                RowError(
+                    line,
+                    "NIK",
+                    _("%(p)s sudah dibantu tahun ajaran %(y)s (permohonan %(n)s).")
+                    % {"p": person.name, "y": school_year, "n": helped[person.pk]},
+                )
+            )
+        try:
+            amount = parse_amount(row.get("JUMLAH", ""))
+        except MoneyError as exc:
+            errors.append(RowError(line, "JUMLAH", str(exc)))
+            amount = None
+        if amount is not None:
+            low, high = rule.amount_range(person.school_level)
+            if not low <= amount <= high:
+                errors.append(
+                    RowError(
+                        line,
+                        "JUMLAH",
+                        _("%(x)s di luar rentang %(lo)s sampai %(hi)s untuk jenjang ini.")
+                        % {
+                            "x": format_rupiah(amount),
+                            "lo": format_rupiah(low),
+                            "hi": format_rupiah(high),
+                        },
+                    )
+                )
+            else:
+                total += amount
+        school = (row.get("SEKOLAH") or "").strip()
+        if not school:
+            errors.append(RowError(line, "SEKOLAH", _("Nama sekolah wajib diisi.")))
+        fund_check = CheckResult()
+        _fund_rules(fund=fund, rule=rule, desa=household.village_id, asnaf="", result=fund_check)
+        for problem in fund_check.problems:
+            errors.append(RowError(line, "", problem))
+        lines.append((line, person, household, amount, school))
+    if not errors and total > fund_available(fund=fund):
+        errors.append(
+            RowError(
+                0,
+                "",
+                _("Dana %(f)s tidak cukup untuk batch ini: tersedia %(a)s, dibutuhkan %(t)s.")
+                % {
+                    "f": fund.name,
+                    "a": format_rupiah(fund_available(fund=fund)),
+                    "t": format_rupiah(total),
+                },
+            )
+        )
+    if errors:
+        raise DisbursementError([str(e) for e in errors])
+    batch = Batch.objects.create(
+        number=f"tmp-{digest[:20]}",
+        programme=programme,
+        fund=fund,
+        school_year=school_year,
+        filename=os.path.basename(filename)[:255],
+        file_sha256=digest,
+        lines=len(lines),
+        total=total,
+        requested_by=actor,
+    )
+    batch.number = f"BT-{on:%Y}-{batch.pk:04d}"
+    Batch.objects.filter(pk=batch.pk).update(number=batch.number)
+    requests = []
+    for line, person, household, amount, school in lines:
+        req = DisbursementRequest(
+            number=f"{batch.number}-{line:05d}",
+            programme=programme,
+            rule=rule,
+            household=household,
+            member=person,
+            fund=fund,
+            amount=amount,
+            desa=household.village_id,
+            kecamatan=household.village.parent_id or "",
+            school_year=school_year,
+            period=f"{on:%Y-%m}",
+            payee_kind=PayeeKind.SCHOOL,
+            payee_name=school,
+            batch=batch,
+            batch_line=line,
+            requested_by=actor,
+        )
+        req.guard_key = _guard_key(req, rule)
+        requests.append(req)
+    try:
+        with transaction.atomic():
+            DisbursementRequest.objects.bulk_create(requests, batch_size=1000)
+    except IntegrityError as exc:
+        raise DisbursementError(
+            _("Ada murid di batch ini yang baru saja diajukan di permohonan lain; periksa lagi.")
+        ) from exc
+    audit_log(
+        batch,
+        "disbursements.batch.created",
+        actor=actor,
+        changes={"lines": len(lines), "total": total, "file": digest},
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_approve(*, batch, actor):
+    """Approve a whole batch once: one reservation for all its lines."""
+    import os
+
+    from disbursements.models import Batch
+
+    batch = Batch.objects.select_for_update().select_related("programme", "fund").get(pk=batch.pk)
+    if batch.status != Batch.Status.SUBMITTED:
+        raise DisbursementError(_("Hanya batch yang diajukan dapat disetujui."))
+    if batch.requested_by_id == actor.pk:
+        raise DisbursementError(_("Pemohon tidak boleh menyetujui batchnya sendiri."))
+    if not actor.has_role(*APPROVERS):
+        raise DisbursementError(_("Persetujuan diberikan oleh bendahara atau kepala UPT."))
+    if batch.total > policy_get().second_approval_above and not actor.has_role(Role.HEAD):
+        raise DisbursementError(
+            _("Batch di atas %(t)s disetujui oleh kepala UPT.")
+            % {"t": format_rupiah(policy_get().second_approval_above)}
+        )
+    desas = list(batch.requests.values_list("desa", flat=True).distinct())
+    try:
+        commitment_open(
+            fund=batch.fund,
+            amount=batch.total,
+            reference=batch,
+            actor=actor,
+            programme=batch.programme.code,
+            area=os.path.commonprefix(desas).rstrip("."),
+        )
+    except LedgerError as exc:
+        raise DisbursementError(_("Tidak dapat disetujui: %(m)s") % {"m": exc.message}) from exc
+    now = timezone.now()
+    batch.requests.filter(status=Status.SUBMITTED).update(
+        status=Status.APPROVED, approved_by=actor, approved_at=now
+    )
+    batch.status, batch.approved_by, batch.approved_at = Batch.Status.APPROVED, actor, now
+    batch.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_log(batch, "disbursements.batch.approved", actor=actor, changes={"total": batch.total})
+    return batch
+
+
+@transaction.atomic
+def batch_pay(
+    *,
+    batch,
+    actor,
+    location: MoneyLocation,
+    method: str,
+    date: dt.date,
+    idempotency_key: str,
+    bank_reference: str = "",
+    payee_name: str = "",
+) -> int:
+    """Pay every approved line of a batch, or of one school; return how many were paid now."""
+    lines = batch.requests.filter(status=Status.APPROVED).order_by("batch_line")
+    if payee_name:
+        lines = lines.filter(payee_name=payee_name)
+    paid = 0
+    for req in lines:
+        key = f"{idempotency_key}:{req.pk}"
+        if Payment.objects.filter(idempotency_key=key).exists():
+            continue
+        disbursement_pay(
+            request=req,
+            actor=actor,
+            amount=req.amount,
+            location=location,
+            method=method,
+            date=date,
+            idempotency_key=key,
+            bank_reference=bank_reference,
+            stage_note=_("Batch %(n)s") % {"n": batch.number},
+        )
+        paid += 1
+    return paid
