@@ -12,6 +12,7 @@ from beneficiaries.models import Person
 from core.money import MoneyError, parse_amount
 from disbursements.models import EvidenceKind, PayeeKind, Payment
 from funds.models import Fund, MoneyLocation, Programme
+from funds.forms import DateInput
 from funds.services import ASNAF
 
 
@@ -83,7 +84,7 @@ class PaymentForm(forms.Form):
     bank_reference = forms.CharField(
         label=_("Nomor referensi bank"), max_length=100, required=False
     )
-    date = forms.DateField(label=_("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Tanggal bayar"), widget=DateInput())
     stage_note = forms.CharField(
         label=_("Tahap"),
         max_length=150,
