@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Person
 from core.money import MoneyError, parse_amount
 from disbursements.models import EvidenceKind, PayeeKind, Payment
-from funds.models import Fund, MoneyLocation, Programme
 from funds.forms import DateInput
+from funds.models import Fund, MoneyLocation, Programme
 from funds.services import ASNAF
 
 

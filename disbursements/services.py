@@ -205,10 +205,17 @@ def _frequency(
 
 
 def _fund_rules(
-    *, fund: Fund, rule: ProgrammeRule, desa: str, asnaf: str, result: CheckResult
+    *,
+    fund: Fund,
+    rule: ProgrammeRule,
+    desa: str,
+    asnaf: str,
+    result: CheckResult,
+    allowed_funds: list[Fund] | None = None,
 ) -> None:
     code = rule.programme.code
-    allowed_funds = list(rule.allowed_funds.all())
+    if allowed_funds is None:
+        allowed_funds = list(rule.allowed_funds.all())
     if allowed_funds and fund not in allowed_funds:
         result.problems.append(
             _("Program %(p)s tidak dibayar dari dana %(f)s; pilih salah satu: %(a)s.")
@@ -860,6 +867,7 @@ def batch_create(
     if not table.rows:
         raise DisbursementError(_("Berkas tidak berisi baris murid."))
     school_year = school_year_of(on)
+    allowed_funds = list(rule.allowed_funds.all())
     errors: list[RowError] = []
     hashes = {}
     for line, row in table.rows:
@@ -964,7 +972,14 @@ def batch_create(
         if not school:
             errors.append(RowError(line, "SEKOLAH", _("Nama sekolah wajib diisi.")))
         fund_check = CheckResult()
-        _fund_rules(fund=fund, rule=rule, desa=household.village_id, asnaf="", result=fund_check)
+        _fund_rules(
+            fund=fund,
+            rule=rule,
+            desa=household.village_id,
+            asnaf="",
+            result=fund_check,
+            allowed_funds=allowed_funds,
+        )
         for problem in fund_check.problems:
             errors.append(RowError(line, "", problem))
         lines.append((line, person, household, amount, school))
