@@ -150,3 +150,31 @@ def test_a_request_records_the_households_desa_and_kecamatan(aid, ask):
     req = ask(family())
     assert (req.desa, req.kecamatan) == ("33.14.01.2001", "33.14.01")
     assert req.number.startswith("PB-") and req.guard_key == f"rtlh:h{req.household_id}"
+
+
+def test_a_zakat_fund_pays_only_an_asnaf_the_programme_serves(aid):
+    from funds.models import Fund
+
+    zakat = Fund.objects.create(code="zakat", name="Dana Zakat", restriction="zakat")
+    home = family()
+    text = refusal(aid, home, "darurat", fund=zakat, amount="1000000")
+    assert "delapan asnaf" in text
+    text = refusal(aid, home, "darurat", fund=zakat, amount="1000000", asnaf="amil")
+    assert "melayani asnaf" in text
+    result = disbursement_check(
+        programme=aid.p["darurat"],
+        household=home,
+        member=None,
+        fund=zakat,
+        amount="1000000",
+        asnaf="miskin",
+        check_money=False,
+    )
+    assert result.ok, result.problems
+
+
+def test_a_programme_rule_may_name_the_funds_that_pay_it(aid):
+    from disbursements.selectors import rule_for
+
+    rule_for(programme=aid.p["rtlh"], on=aid.today).allowed_funds.add(aid.csr)
+    assert "tidak dibayar dari dana MATRA" in refusal(aid, family(), fund=aid.matra)
