@@ -225,7 +225,7 @@ def household_aid_history(*, household: Household) -> QuerySet[DisbursementReque
     """Return every request of the household, all funds and channels, newest first."""
     return (
         DisbursementRequest.objects.filter(household=household)
-        .select_related("programme", "fund", "member", "batch")
+        .select_related("programme", "fund", "member", "batch", "household__village")
         .order_by("-requested_at", "-pk")
     )
 

@@ -198,3 +198,21 @@ def test_the_programme_dashboard_sums_paid_aid(aid, ask, pay, login):
     page = login(aid.head).get(reverse("disbursements:dashboard"))
     row = page.context["data"]["by_programme"][0]
     assert row["amount"] == D("1000000") and row["households"] == 1
+
+
+def test_the_aid_history_page_costs_the_same_queries_for_one_or_many_requests(aid, ask, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    home = family()
+    child = home.memberships.order_by("-pk").first().person
+    ask(home, "darurat")
+    client = login(aid.auditor)
+    url = reverse("disbursements:household", kwargs={"pk": home.pk})
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    ask(home, "kesehatan", member=child)
+    ask(home, "lansia", member=child)
+    with CaptureQueriesContext(connection) as three:
+        client.get(url)
+    assert len(three.captured_queries) == len(one.captured_queries)
