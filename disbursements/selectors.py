@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from beneficiaries.models import Household, Membership
+from beneficiaries.models import Household, Membership, Region
 from disbursements.models import (
     ZERO,
     Batch,
@@ -275,15 +275,30 @@ def coverage_by_desa(*, on: dt.date | None = None, prefix: str = "") -> list[dic
     helped = DisbursementRequest.objects.filter(
         household=OuterRef("pk"), status__in=[Status.PAID, Status.CLOSED, Status.PART_PAID]
     )
-    eligible = eligible_households(on=on).filter(village__code__startswith=prefix)
-    rows = {
-        r["village__code"]: r
-        for r in eligible.values("village__code", "village__name", "village__parent__name")
-        .annotate(
-            eligible=Count("pk", distinct=True),
-            unserved=Count("pk", distinct=True, filter=~Q(Exists(helped))),
+    eligible = eligible_households(on=on)
+    if prefix:
+        eligible = eligible.filter(village_id__startswith=prefix)
+    # Grouped on the household table alone (no join, no distinct): the names of the
+    # few hundred villages come in a query of their own.
+    counts = {
+        r["village_id"]: r
+        for r in eligible.order_by()
+        .values("village_id")
+        .annotate(eligible=Count("pk"), unserved=Count("pk", filter=~Q(Exists(helped))))
+    }
+    names = {
+        code: (name, parent)
+        for code, name, parent in Region.objects.filter(code__in=list(counts)).values_list(
+            "code", "name", "parent__name"
         )
-        .order_by("village__code")
+    }
+    rows = {
+        code: {
+            "village__name": names.get(code, ("", ""))[0],
+            "village__parent__name": names.get(code, ("", ""))[1],
+            **counts[code],
+        }
+        for code in sorted(counts)
     }
     received = (
         Payment.objects.filter(reversal__isnull=True, request__desa__startswith=prefix)
