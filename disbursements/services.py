@@ -876,15 +876,32 @@ def batch_create(
             errors.append(RowError(line, "NIK", _("NIK harus 16 angka.")))
             continue
         hashes[line] = nik_hash(digits)
+    # Only the fields the check needs: loading a household or person would decrypt
+    # its KK number, address, phone and NIK for nothing, thousands of times.
     memberships = {
         m.person.nik_hash: m
         for m in Membership.objects.filter(
             person__nik_hash__in=set(hashes.values()), ended_on__isnull=True
-        ).select_related("person", "household__village")
+        )
+        .select_related("person", "household__village")
+        .only(
+            "household_id",
+            "person_id",
+            "person__nik_hash",
+            "person__name",
+            "person__school_level",
+            "household__village_id",
+            "household__village__parent_id",
+        )
     }
     household_ids = sorted({m.household_id for m in memberships.values()})
     # Locked in pk order, as a single request locks its household: no double aid slips between.
-    list(Household.objects.select_for_update().filter(pk__in=household_ids).order_by("pk"))
+    list(
+        Household.objects.select_for_update()
+        .filter(pk__in=household_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     cards = {}
     for card in Card.objects.filter(
         household_id__in=household_ids, valid_from__lte=on, valid_until__gte=on
