@@ -35,10 +35,14 @@ def _bench_database_url() -> str:
     admin = urlunparse(parsed._replace(path="/postgres"))
     import psycopg
 
+    # Several checkouts may bench on one server at once: each may name its own database.
+    name = os.environ.get("KENANGA_BENCH_DB", "kenanga_bench")
+    if not name.replace("_", "").isalnum():
+        sys.exit("KENANGA_BENCH_DB may hold letters, digits and underscores only.")
     with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS kenanga_bench")
-        conn.execute("CREATE DATABASE kenanga_bench")
-    return urlunparse(parsed._replace(path="/kenanga_bench"))
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunparse(parsed._replace(path=f"/{name}"))
 
 
 def machine() -> str:

@@ -279,6 +279,8 @@ class StoredFile(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
 class PeriodicRun(models.Model):
     """One run of a periodic job for one day: beat and cron may both fire, the job runs once."""
 

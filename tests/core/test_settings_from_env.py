@@ -184,6 +184,8 @@ def test_a_production_secret_stops_the_development_settings_from_starting(name):
         settings="config.settings.dev",
     )
     assert allowed.returncode == 0, allowed.stderr
+
+
 def test_production_refuses_the_development_chain_key():
     from config.settings.base import DEV_CHAIN_KEY
 
