@@ -281,3 +281,46 @@ def ledger_month_snapshot_rows(*, year: int, month: int) -> list[LedgerMonth]:
         )
         for account_id, kind, programme, area, asnaf, reference_type, total, n in rows
     ]
+
+
+def closed_month_anchor(*, year: int, month: int) -> ClosedPeriod | None:
+    """Return the closed month with its chain head (sequence and hash), or None if open."""
+    return ClosedPeriod.objects.filter(year=year, month=month).first()
+
+
+def closed_months(*, date_from: dt.date, date_to: dt.date) -> set[tuple[int, int]]:
+    """Return the (year, month) pairs closed between two dates."""
+    return set(
+        ClosedPeriod.objects.filter(year__gte=date_from.year, year__lte=date_to.year).values_list(
+            "year", "month"
+        )
+    )
+
+
+def ledger_head_sequence() -> int:
+    """Return the sequence of the newest transaction (0 for an empty ledger)."""
+    from funds.models import LedgerHead
+
+    return LedgerHead.objects.filter(pk=1).values_list("last_sequence", flat=True).first() or 0
+
+
+def fund_reversals_of_earlier(*, date_from: dt.date, date_to: dt.date) -> list[dict]:
+    """Return fund-side postings in the period that reverse a transaction dated before it."""
+    return list(
+        Posting.objects.filter(
+            transaction__date__gte=date_from,
+            transaction__date__lte=date_to,
+            transaction__reverses__date__lt=date_from,
+            account__kind=Account.Kind.FUND,
+        )
+        .values(
+            "transaction__sequence",
+            "transaction__date",
+            "transaction__kind",
+            "transaction__reverses__sequence",
+            "transaction__reverses__date",
+            "account__fund__code",
+            "amount",
+        )
+        .order_by("transaction__sequence")
+    )

@@ -1,2 +1,19 @@
+from django.urls import path, re_path
+
+from transparency import views
+
 app_name = "transparency"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.portal, name="portal"),
+    path("laporan/", views.report_list, name="report_list"),
+    re_path(
+        r"^laporan/(?P<digest>[0-9a-f]{64})/(?P<fmt>pdf|json|csv|xlsx|360giving\.csv)$",
+        views.report_download,
+        name="report_download",
+    ),
+    path("periksa/", views.verify, name="verify"),
+    path("dokumen/", views.document_check, name="document_check"),
+    path("data/", views.open_data, name="open_data"),
+    path("data/skema.json", views.open_data_schema, name="open_data_schema"),
+    path("terbitkan/", views.publish, name="publish"),
+]
