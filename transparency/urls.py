@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from transparency import views
 
@@ -6,11 +6,7 @@ app_name = "transparency"
 urlpatterns = [
     path("", views.portal, name="portal"),
     path("laporan/", views.report_list, name="report_list"),
-    re_path(
-        r"^laporan/(?P<digest>[0-9a-f]{64})/(?P<fmt>pdf|json|csv|xlsx|360giving\.csv)$",
-        views.report_download,
-        name="report_download",
-    ),
+    path("laporan/<str:digest>/<str:fmt>", views.report_download, name="report_download"),
     path("periksa/", views.verify, name="verify"),
     path("dokumen/", views.document_check, name="document_check"),
     path("data/", views.open_data, name="open_data"),
