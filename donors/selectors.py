@@ -215,9 +215,7 @@ def gift_totals_by_donor_kind(*, start: dt.date, end: dt.date) -> list[dict]:
         .annotate(total=Sum("amount"))
     )
     reversed_ = (
-        gifts.filter(
-            reversal_transaction__date__gte=start, reversal_transaction__date__lte=end
-        )
+        gifts.filter(reversal_transaction__date__gte=start, reversal_transaction__date__lte=end)
         .values("fund__code", "donor__kind")
         .annotate(total=Sum("amount"))
     )

@@ -33,9 +33,9 @@ METHOD_NOTE = (
 )
 PRIVACY_NOTE = (
     "Laporan ini tidak memuat NIK, nomor KK, alamat, tanggal lahir, diagnosis, atau identitas "
-    "anak. Jumlah rumah tangga di bawah 5 ditampilkan sebagai \"<5\", dan sel lain disembunyikan "
-    "(\"*\") bila perlu agar angka kecil tidak dapat dihitung dari total. Penyumbang perorangan "
-    "tampil sebagai \"Hamba Allah\" kecuali menyetujui namanya ditampilkan, dan hanya sebagai "
+    'anak. Jumlah rumah tangga di bawah 5 ditampilkan sebagai "<5", dan sel lain disembunyikan '
+    '("*") bila perlu agar angka kecil tidak dapat dihitung dari total. Penyumbang perorangan '
+    'tampil sebagai "Hamba Allah" kecuali menyetujui namanya ditampilkan, dan hanya sebagai '
     "inisial."
 )
 
@@ -105,18 +105,40 @@ def _report_pdf(snapshot: dict, report_hash: str, verify_url: str) -> bytes:
             ["Jiwa dibantu", aid["persons"]],
             ["Rumah direhabilitasi", aid["houses"]],
         ]
-    story.append(data_table(["Pos", "Jumlah"], summary, col_widths=[90 * mm, 70 * mm], numeric_columns=[1]))
+    story.append(
+        data_table(["Pos", "Jumlah"], summary, col_widths=[90 * mm, 70 * mm], numeric_columns=[1])
+    )
     story.append(Spacer(1, 3 * mm))
     status = "SESUAI" if view.reconciles else "TIDAK SESUAI"
     story.append(Paragraph(f"<b>Rekonsiliasi:</b> {status}", STYLES["Normal"]))
 
     story.append(Paragraph("<b>Rekonsiliasi per dana</b>", STYLES["Heading3"]))
-    story.append(Paragraph("saldo awal + penerimaan - penyaluran +/- pemindahan = saldo akhir", STYLES["Small"]))
+    story.append(
+        Paragraph(
+            "saldo awal + penerimaan - penyaluran +/- pemindahan = saldo akhir", STYLES["Small"]
+        )
+    )
     rows = [
-        [f["name"], _rp(f["opening"]), _rp(f["collected"]), _rp(f["disbursed"]), _rp(f["transfers"] + f["adjustments"]), _rp(f["closing"])]
+        [
+            f["name"],
+            _rp(f["opening"]),
+            _rp(f["collected"]),
+            _rp(f["disbursed"]),
+            _rp(f["transfers"] + f["adjustments"]),
+            _rp(f["closing"]),
+        ]
         for f in view.funds
     ]
-    rows.append(["Jumlah", _rp(t["opening"]), _rp(t["collected"]), _rp(t["disbursed"]), _rp(t["transfers"] + t["adjustments"]), _rp(t["closing"])])
+    rows.append(
+        [
+            "Jumlah",
+            _rp(t["opening"]),
+            _rp(t["collected"]),
+            _rp(t["disbursed"]),
+            _rp(t["transfers"] + t["adjustments"]),
+            _rp(t["closing"]),
+        ]
+    )
     story.append(
         data_table(
             ["Dana", "Saldo awal", "Penerimaan", "Penyaluran", "Pemindahan", "Saldo akhir"],
@@ -126,21 +148,36 @@ def _report_pdf(snapshot: dict, report_hash: str, verify_url: str) -> bytes:
     )
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("<b>Penerimaan menurut sumber</b>", STYLES["Heading3"]))
-    story.append(data_table(["Sumber", "Jumlah"], [[s, _rp(v)] for s, v in view.sources], numeric_columns=[1]))
+    story.append(
+        data_table(
+            ["Sumber", "Jumlah"], [[s, _rp(v)] for s, v in view.sources], numeric_columns=[1]
+        )
+    )
     story += _chart(view.sources, "Penerimaan menurut sumber")
     story.append(Paragraph("<b>Penyaluran menurut program</b>", STYLES["Heading3"]))
-    story.append(data_table(["Program", "Jumlah"], [[p, _rp(v)] for p, v in view.programmes], numeric_columns=[1]))
+    story.append(
+        data_table(
+            ["Program", "Jumlah"], [[p, _rp(v)] for p, v in view.programmes], numeric_columns=[1]
+        )
+    )
     story += _chart(view.programmes, "Penyaluran menurut program")
     story.append(Paragraph("<b>Penyaluran menurut kecamatan dan desa</b>", STYLES["Heading3"]))
     story.append(
-        data_table(["Kecamatan", "Desa", "Jumlah"], [[k, d, _rp(v)] for k, d, v in view.desa] or [["-", "-", "-"]], numeric_columns=[2])
+        data_table(
+            ["Kecamatan", "Desa", "Jumlah"],
+            [[k, d, _rp(v)] for k, d, v in view.desa] or [["-", "-", "-"]],
+            numeric_columns=[2],
+        )
     )
     if aid.get("available"):
         story.append(Paragraph("<b>Rumah tangga dan jiwa dibantu</b>", STYLES["Heading3"]))
         story.append(
             data_table(
                 ["Program", "Rumah tangga", "Jiwa", "Jumlah"],
-                [[r["name"], r["households"], r["persons"], _rp(r["amount"])] for r in aid["by_programme"]],
+                [
+                    [r["name"], r["households"], r["persons"], _rp(r["amount"])]
+                    for r in aid["by_programme"]
+                ],
                 numeric_columns=[1, 2, 3],
             )
         )
@@ -148,19 +185,43 @@ def _report_pdf(snapshot: dict, report_hash: str, verify_url: str) -> bytes:
         story.append(
             data_table(
                 ["Kecamatan", "Desa", "Rumah tangga", "Jiwa", "Rumah", "Jumlah"],
-                [[r["kecamatan"], r["desa"], r["households"], r["persons"], r["houses"], _rp(r["amount"])] for r in aid["by_desa"]],
+                [
+                    [
+                        r["kecamatan"],
+                        r["desa"],
+                        r["households"],
+                        r["persons"],
+                        r["houses"],
+                        _rp(r["amount"]),
+                    ]
+                    for r in aid["by_desa"]
+                ],
                 numeric_columns=[2, 3, 4, 5],
             )
         )
     if view.partners:
         story.append(Paragraph("<b>Mitra dan penyumbang</b>", STYLES["Heading3"]))
-        story.append(data_table(["Nama", "Jumlah"], [[n, _rp(v)] for n, v in view.partners], numeric_columns=[1]))
+        story.append(
+            data_table(
+                ["Nama", "Jumlah"], [[n, _rp(v)] for n, v in view.partners], numeric_columns=[1]
+            )
+        )
     if view.corrections:
         story.append(Paragraph("<b>Koreksi atas periode sebelumnya</b>", STYLES["Heading3"]))
         story.append(
             data_table(
                 ["Transaksi", "Tanggal", "Membalik", "Tanggal asal", "Dana", "Jumlah"],
-                [[f"#{c['sequence']}", c["date"], f"#{c['reverses_sequence']}", c["reverses_date"], c["fund"], _rp(c["amount"])] for c in view.corrections],
+                [
+                    [
+                        f"#{c['sequence']}",
+                        c["date"],
+                        f"#{c['reverses_sequence']}",
+                        c["reverses_date"],
+                        c["fund"],
+                        _rp(c["amount"]),
+                    ]
+                    for c in view.corrections
+                ],
                 numeric_columns=[5],
             )
         )

@@ -97,7 +97,9 @@ def report_build(*, period: Period) -> dict:
     org = get_organisation()
     funds = [fb.fund for fb in fund_balances()]
     by_account = {f.account.pk: f for f in funds if hasattr(f, "account")}
-    location_accounts = {loc.account.pk for loc, _b in location_balances() if hasattr(loc, "account")}
+    location_accounts = {
+        loc.account.pk for loc, _b in location_balances() if hasattr(loc, "account")
+    }
     before = ledger_flows_before(date=start)
     during = ledger_flows(date_from=start, date_to=end)
     after = ledger_flows_before(date=end + dt.timedelta(days=1))
@@ -141,7 +143,11 @@ def report_build(*, period: Period) -> dict:
         row, natural = rows[fund.code], -amount
         if kind in RECEIPT_KINDS:
             row["collected"] += natural
-            if kind == "contribution" and ref_type == "donors.contribution" and fund.restriction != "zakat":
+            if (
+                kind == "contribution"
+                and ref_type == "donors.contribution"
+                and fund.restriction != "zakat"
+            ):
                 gift_refs[fund.code] = gift_refs.get(fund.code, ZERO) + natural
             else:
                 key = (fund.code, _source_of(kind, ref_type, fund.restriction))
@@ -183,19 +189,36 @@ def report_build(*, period: Period) -> dict:
         row["closing"] = closing
         row["reconciles"] = closing == row.pop("ledger_closing")
         reconciles &= row["reconciles"]
-        if any(row[k] for k in ("opening", "collected", "disbursed", "transfers_in", "transfers_out", "adjustments", "closing")):
+        if any(
+            row[k]
+            for k in (
+                "opening",
+                "collected",
+                "disbursed",
+                "transfers_in",
+                "transfers_out",
+                "adjustments",
+                "closing",
+            )
+        ):
             fund_rows.append(row)
     totals = {
         k: sum((r[k] for r in fund_rows), ZERO)
-        for k in ("opening", "collected", "disbursed", "transfers_in", "transfers_out", "adjustments", "closing")
+        for k in (
+            "opening",
+            "collected",
+            "disbursed",
+            "transfers_in",
+            "transfers_out",
+            "adjustments",
+            "closing",
+        )
     }
     # Double entry: the money held must equal the money owed to the funds.
     held_matches = location_opening == totals["opening"] and location_closing == totals["closing"]
     reconciles = reconciles and held_matches and totals["transfers_in"] == totals["transfers_out"]
 
-    names = region_names(
-        codes={a for _f, a in areas} | {a[:8] for _f, a in areas if len(a) > 8}
-    )
+    names = region_names(codes={a for _f, a in areas} | {a[:8] for _f, a in areas if len(a) > 8})
     area_rows = []
     for (fund_code, area), amount in sorted(areas.items()):
         area_rows.append(
@@ -252,7 +275,8 @@ def report_build(*, period: Period) -> dict:
         },
         "currency": "IDR",
         "funds": [
-            {k: (money(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in fund_rows
+            {k: (money(v) if isinstance(v, Decimal) else v) for k, v in r.items()}
+            for r in fund_rows
         ],
         "totals": {k: money(v) for k, v in totals.items()},
         "reconciles": reconciles,
@@ -293,11 +317,25 @@ def _aid_section(start: dt.date, end: dt.date) -> dict:
     for r in rows:
         p = by_prog.setdefault(
             r["programme"],
-            {"programme": r["programme"], "name": r["programme_name"], "households": 0, "persons": 0, "houses": 0, "amount": ZERO},
+            {
+                "programme": r["programme"],
+                "name": r["programme_name"],
+                "households": 0,
+                "persons": 0,
+                "houses": 0,
+                "amount": ZERO,
+            },
         )
         d = by_desa.setdefault(
             (r["kecamatan"], r["desa"]),
-            {"kecamatan": r["kecamatan"], "desa": r["desa"], "households": 0, "persons": 0, "houses": 0, "amount": ZERO},
+            {
+                "kecamatan": r["kecamatan"],
+                "desa": r["desa"],
+                "households": 0,
+                "persons": 0,
+                "houses": 0,
+                "amount": ZERO,
+            },
         )
         for target in (p, d):
             target["households"] += r["households"]
@@ -370,8 +408,8 @@ def _ratio(part: Decimal, whole: Decimal) -> str | None:
 
 def _statements_section(start, end, zakat_body: bool, totals: dict, programmes: dict) -> dict:
     """Return the ISAK 35 / PSAK 109 statement rows and the legal ratios of the period."""
-    from funds.services import share_limit
     from funds.models import ShareLimit
+    from funds.services import share_limit
     from funds.statements import statements_for_period
 
     stmt = statements_for_period(date_from=start, date_to=end)
@@ -386,7 +424,9 @@ def _statements_section(start, end, zakat_body: bool, totals: dict, programmes: 
     }
     if zakat_body:
         ratios["amil_percent"] = money(stmt.amil_percent or ZERO)
-        ratios["amil_limit_percent"] = money(share_limit(kind=ShareLimit.Kind.AMIL_FROM_ZAKAT, date=end))
+        ratios["amil_limit_percent"] = money(
+            share_limit(kind=ShareLimit.Kind.AMIL_FROM_ZAKAT, date=end)
+        )
     return {
         "standard": "PSAK 109" if zakat_body else "ISAK 35",
         "balanced": stmt.balanced,

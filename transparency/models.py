@@ -39,12 +39,15 @@ class PublishedReport(models.Model):
         verbose_name = _("laporan terbit")
         verbose_name_plural = _("laporan terbit")
         constraints = [
-            models.UniqueConstraint(fields=["date_from", "date_to"], name="transparency_period_once"),
+            models.UniqueConstraint(
+                fields=["date_from", "date_to"], name="transparency_period_once"
+            ),
             models.CheckConstraint(
                 condition=Q(date_to__gte=F("date_from")), name="transparency_report_dates"
             ),
             models.CheckConstraint(
-                condition=Q(sequence=1, previous_hash="") | Q(sequence__gt=1) & ~Q(previous_hash=""),
+                condition=Q(sequence=1, previous_hash="")
+                | Q(sequence__gt=1) & ~Q(previous_hash=""),
                 name="transparency_report_chained",
             ),
         ]

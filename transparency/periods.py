@@ -76,14 +76,20 @@ class Period:
 
     def previous(self) -> Period:
         if self.kind == "month":
-            return Period("month", self.year - (self.number == 1), 12 if self.number == 1 else self.number - 1)
+            return Period(
+                "month", self.year - (self.number == 1), 12 if self.number == 1 else self.number - 1
+            )
         if self.kind == "semester":
             return Period("semester", self.year - (self.number == 1), 2 if self.number == 1 else 1)
         return Period("year", self.year - 1)
 
     def next(self) -> Period:
         if self.kind == "month":
-            return Period("month", self.year + (self.number == 12), 1 if self.number == 12 else self.number + 1)
+            return Period(
+                "month",
+                self.year + (self.number == 12),
+                1 if self.number == 12 else self.number + 1,
+            )
         if self.kind == "semester":
             return Period("semester", self.year + (self.number == 2), 1 if self.number == 2 else 2)
         return Period("year", self.year + 1)
@@ -101,7 +107,9 @@ def period_parse(code: str) -> Period:
             return Period("semester", int(m[1]), int(m[2]))
     elif re.fullmatch(r"\d{4}", code) and 2000 <= int(code) <= 2999:
         return Period("year", int(code))
-    raise PeriodError(_("Periode tidak dikenal: %(p)s (contoh: 2025-05, 2025-S1, 2025).") % {"p": code})
+    raise PeriodError(
+        _("Periode tidak dikenal: %(p)s (contoh: 2025-05, 2025-S1, 2025).") % {"p": code}
+    )
 
 
 def period_latest_month(today: dt.date) -> Period:

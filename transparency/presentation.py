@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from transparency.figures import PROGRAMME_NAMES, SOURCES
 
-FLOW_FIELDS = ("opening", "collected", "disbursed", "transfers_in", "transfers_out", "adjustments", "closing")
+FLOW_FIELDS = (
+    "opening",
+    "collected",
+    "disbursed",
+    "transfers_in",
+    "transfers_out",
+    "adjustments",
+    "closing",
+)
 
 
 @dataclass
@@ -66,7 +74,10 @@ def report_view(snapshot: dict, *, fund: str | None = None) -> ReportView:
             row["transfers"] = row["transfers_in"] - row["transfers_out"]
             row["moves"] = row["transfers"] + row["adjustments"]
             view.funds.append(row)
-    view.totals = {k: sum((r[k] for r in view.funds), Decimal("0")) for k in (*FLOW_FIELDS, "transfers", "moves")}
+    view.totals = {
+        k: sum((r[k] for r in view.funds), Decimal("0"))
+        for k in (*FLOW_FIELDS, "transfers", "moves")
+    }
     sources, programmes, kecamatan, desa = {}, {}, {}, {}
     for s in snapshot["sources"]:
         if keep(s):
@@ -79,7 +90,9 @@ def report_view(snapshot: dict, *, fund: str | None = None) -> ReportView:
             _add(kecamatan, a["kecamatan"] or _("Tanpa wilayah"), Decimal(a["amount"]))
             if a["desa"]:
                 _add(desa, (a["kecamatan"], a["desa"]), Decimal(a["amount"]))
-    view.sources = [(str(SOURCES.get(k, k)), v) for k, v in sorted(sources.items(), key=lambda kv: -kv[1])]
+    view.sources = [
+        (str(SOURCES.get(k, k)), v) for k, v in sorted(sources.items(), key=lambda kv: -kv[1])
+    ]
     view.programmes = [
         (programme_name(k), v) for k, v in sorted(programmes.items(), key=lambda kv: -kv[1])
     ]
@@ -100,16 +113,62 @@ def flat_rows(snapshot: dict) -> tuple[list[str], list[list]]:
     for s in snapshot["sources"]:
         rows.append(["collected_by_source", s["fund"], s["source"], "", "", s["amount"], "", ""])
     for p in snapshot["programmes"]:
-        rows.append(["disbursed_by_programme", p["fund"], p["programme"], "", "", p["amount"], "", ""])
+        rows.append(
+            ["disbursed_by_programme", p["fund"], p["programme"], "", "", p["amount"], "", ""]
+        )
     for a in snapshot["areas"]:
-        rows.append(["disbursed_by_area", a["fund"], a["area"], a["kecamatan"], a["desa"], a["amount"], "", ""])
+        rows.append(
+            [
+                "disbursed_by_area",
+                a["fund"],
+                a["area"],
+                a["kecamatan"],
+                a["desa"],
+                a["amount"],
+                "",
+                "",
+            ]
+        )
     aid = snapshot.get("aid") or {}
     for r in aid.get("by_programme", []):
-        rows.append(["aid_by_programme", "", r["programme"], "", "", r["amount"], r["households"], r["persons"]])
+        rows.append(
+            [
+                "aid_by_programme",
+                "",
+                r["programme"],
+                "",
+                "",
+                r["amount"],
+                r["households"],
+                r["persons"],
+            ]
+        )
     for r in aid.get("by_desa", []):
-        rows.append(["aid_by_desa", "", "", r["kecamatan"], r["desa"], r["amount"], r["households"], r["persons"]])
+        rows.append(
+            [
+                "aid_by_desa",
+                "",
+                "",
+                r["kecamatan"],
+                r["desa"],
+                r["amount"],
+                r["households"],
+                r["persons"],
+            ]
+        )
     for p in snapshot["partners"]:
         rows.append(["partner", "", p["name"], "", "", p["amount"], "", ""])
     for c in snapshot["corrections"]:
-        rows.append(["correction", c["fund"], f"#{c['sequence']} -> #{c['reverses_sequence']}", "", "", c["amount"], "", ""])
+        rows.append(
+            [
+                "correction",
+                c["fund"],
+                f"#{c['sequence']} -> #{c['reverses_sequence']}",
+                "",
+                "",
+                c["amount"],
+                "",
+                "",
+            ]
+        )
     return header, rows

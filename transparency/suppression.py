@@ -34,7 +34,7 @@ def _bounds(mark: str, value: int) -> tuple[int, float]:
 
 def recoverable(shown: list[str], total: str) -> list[int]:
     """Return the indexes of hidden cells whose exact value a reader can work out."""
-    if total == SECONDARY or total == PRIMARY:
+    if total in (SECONDARY, PRIMARY):
         hidden_sum = None
     else:
         visible = sum(int(s) for s in shown if s not in (PRIMARY, SECONDARY))

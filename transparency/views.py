@@ -180,7 +180,7 @@ def open_data_schema(request):
     schema = {
         "schema": "kenanga.transparency.report/1",
         "licence": "CC-BY-4.0",
-        "money": "string, rupiah with two decimals, e.g. \"1500000.00\"",
+        "money": 'string, rupiah with two decimals, e.g. "1500000.00"',
         "sources": {k: str(v) for k, v in SOURCES.items()},
         "documentation": request.build_absolute_uri(reverse("transparency:open_data")),
     }
@@ -213,6 +213,9 @@ def publish(request):
     return render(
         request,
         "transparency/publish.html",
-        {"form": form, "reports": published_reports(), "may_publish": request.user.has_role(Role.HEAD)},
+        {
+            "form": form,
+            "reports": published_reports(),
+            "may_publish": request.user.has_role(Role.HEAD),
+        },
     )
-

@@ -45,7 +45,10 @@ def _pdf_text(data: bytes) -> str:
 def _xlsx_text(data: bytes) -> str:
     book = load_workbook(io.BytesIO(data), read_only=True)
     return "\n".join(
-        str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
     )
 
 
