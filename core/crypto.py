@@ -82,3 +82,15 @@ def mask_digits(value: str, *, head: int = 6, tail: int = 4) -> str:
     if len(value) <= head + tail:
         return "•" * len(value)
     return value[:head] + "•" * (len(value) - head - tail) + value[-tail:]
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a whole file's content with the data key (for files at rest)."""
+    return _fernet(settings.KENANGA_DATA_KEY).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet(settings.KENANGA_DATA_KEY).decrypt(token)
+    except InvalidToken:
+        raise ValueError("Berkas tidak dapat dibuka: kunci KENANGA_DATA_KEY salah?") from None

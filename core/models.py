@@ -213,3 +213,49 @@ class Job(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class StoredFile(models.Model):
+    """One uploaded file, kept encrypted on disk under a name of our choosing.
+
+    The content is encrypted with the data key (core.crypto), so the media
+    backup and any local user see only ciphertext. The name on disk and the
+    content type served come from the detected kind, never from the upload.
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+        WEBP = "webp", "WebP"
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    purpose = models.CharField(_("keperluan"), max_length=60, db_index=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    # Relative to the file root (settings.KENANGA_FILE_ROOT).
+    path = models.CharField(max_length=200, unique=True)
+    size = models.PositiveIntegerField(_("ukuran"), default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    # What a photo's metadata said, kept as data: the file itself is re-encoded
+    # without EXIF, so a downloaded photo no longer tells where a family lives.
+    taken_at = models.DateTimeField(_("waktu pengambilan"), null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    delete_after = models.DateTimeField(_("hapus setelah"), null=True, blank=True, db_index=True)
+    deleted_at = models.DateTimeField(_("dihapus pada"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("berkas tersimpan")
+        verbose_name_plural = _("berkas tersimpan")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk} ({self.kind})"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _restore_programmes(sender, using="default", **kwargs) -> None:
+    """Put the shipped programme codes back when a flush removed them (as for regions)."""
+    from funds.models import Programme
+    from funds.programmes import load_programmes
+
+    if not Programme.objects.using(using).exists():
+        load_programmes(Programme, using=using)
 
 
 class FundsConfig(AppConfig):
@@ -7,6 +17,8 @@ class FundsConfig(AppConfig):
     verbose_name = _("Dana dan buku besar")
 
     def ready(self):
+        post_migrate.connect(_restore_programmes, sender=self)
+
         from core.registry import register_nav, register_panel
         from core.roles import Role
 

@@ -21,6 +21,29 @@ ZERO = Decimal("0.00")
 MONEY = {"max_digits": 17, "decimal_places": 2}
 
 
+class Programme(models.Model):
+    """A programme code the ledger accepts (`rtlh`, `kesehatan`, ...): a registry, not free text.
+
+    Only the code and its name live here, so the ledger can validate them
+    without knowing about requests; the programme's rules (amounts, who may
+    receive, frequency, evidence) belong to the disbursements app.
+    """
+
+    code = models.SlugField(_("kode"), unique=True, max_length=60)
+    name = models.CharField(_("nama"), max_length=150)
+    description = models.TextField(_("keterangan"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Fund(models.Model):
     """Whose money it is: one fund, with its restriction class and purpose."""
 
@@ -276,7 +299,13 @@ class Posting(models.Model):
 
 
 class Commitment(models.Model):
-    """Money reserved for an approved, unpaid disbursement."""
+    """Money reserved for an approved, unpaid disbursement.
+
+    It may be paid in parts (a house rehab in stages): `paid_amount` grows
+    with each part and the reservation shrinks by the same amount. A
+    commitment closed before it is fully paid is RELEASED with what was paid
+    kept in `paid_amount`; `payment` is the part that paid it in full.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("Terbuka")
@@ -292,6 +321,10 @@ class Commitment(models.Model):
         Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="commitment"
     )
     release_reason = models.CharField(max_length=255, blank=True, default="")
+    programme = models.CharField(_("program"), max_length=60, blank=True, default="")
+    area = models.CharField(_("wilayah"), max_length=13, blank=True, default="")
+    asnaf = models.CharField(_("asnaf"), max_length=20, blank=True, default="")
+    paid_amount = models.DecimalField(_("sudah dibayar"), default=ZERO, **MONEY)
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -310,10 +343,26 @@ class Commitment(models.Model):
                 | Q(~Q(status="paid"), payment__isnull=True),
                 name="funds_commitment_paid_has_payment",
             ),
+            # Never more paid than was approved.
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0, paid_amount__lte=F("amount")),
+                name="funds_commitment_paid_within_amount",
+            ),
+            # One open reservation per request: a double-click on approve cannot reserve twice.
+            models.UniqueConstraint(
+                fields=["reference_type", "reference_id"],
+                condition=Q(status="open") & ~Q(reference_id=""),
+                name="funds_commitment_one_open_per_reference",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.fund} · {self.amount}"
+
+    @property
+    def remaining(self) -> Decimal:
+        """Return what is still reserved and unpaid."""
+        return self.amount - self.paid_amount
 
 
 class ClosedPeriod(models.Model):

@@ -33,6 +33,7 @@ from funds.models import (
     LedgerMonth,
     MoneyLocation,
     Posting,
+    Programme,
     ShareLimit,
     Transaction,
 )
@@ -228,6 +229,9 @@ def _post(
     """
     if kind not in Transaction.Kind.values:
         raise LedgerError(_("Jenis transaksi tidak dikenal: %(k)s") % {"k": kind})
+    if programme:
+        # Registered is enough here: a reversal of an old payment keeps a retired code.
+        programme_check(code=programme, active_only=False)
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise LedgerError(_("Tanggal transaksi wajib diisi."))
     # Cut to the stored length before hashing, so that the chain verifies.
@@ -364,7 +368,20 @@ def contribution_record(
     )
 
 
+def programme_check(*, code: str, active_only: bool = True) -> None:
+    """Raise LedgerError unless `code` is a registered (and, by default, active) programme."""
+    found = Programme.objects.filter(code=code).values_list("is_active", flat=True).first()
+    if found is None:
+        raise LedgerError(
+            _("Program '%(p)s' tidak terdaftar; pilih program dari daftar program.") % {"p": code}
+        )
+    if active_only and not found:
+        raise LedgerError(_("Program '%(p)s' sudah tidak aktif.") % {"p": code})
+
+
 def _check_purpose(fund: Fund, programme: str, area: str, asnaf: str) -> None:
+    if programme:
+        programme_check(code=programme)
     if fund.allowed_programmes and programme not in fund.allowed_programmes:
         raise LedgerError(
             _("Dana %(f)s terikat untuk program %(p)s; program '%(x)s' tidak diizinkan.")
@@ -394,8 +411,15 @@ def payment_record(
     area: str = "",
     asnaf: str = "",
     kind=Transaction.Kind.DISBURSEMENT,
+    final: bool = True,
 ) -> Transaction:
-    """Record money that went out: fund -, location -. Refused if available is short."""
+    """Record money that went out: fund -, location -. Refused if available is short.
+
+    Paying a commitment: the part paid comes out of its reservation and may
+    never exceed what is left of it. With `final` (the default) the payment
+    closes the commitment and frees any unused rest; with `final=False` it is
+    one stage, and the commitment stays open until paid in full.
+    """
     amount = _amount(amount)
     _check_purpose(fund, programme, area, asnaf)
     reserved = ZERO
@@ -405,17 +429,22 @@ def payment_record(
             raise LedgerError(_("Komitmen ini milik dana lain."))
         if commitment.status != Commitment.Status.OPEN:
             raise LedgerError(_("Komitmen ini sudah dibayar atau dilepas."))
-        reserved = commitment.amount
+        if amount > commitment.remaining:
+            raise LedgerError(
+                _("Pembayaran %(a)s melebihi sisa yang disetujui (%(r)s).")
+                % {"a": format_rupiah(amount), "r": format_rupiah(commitment.remaining)}
+            )
+        reserved = commitment.remaining
     fund_account, location_account = _accounts_of(fund, location)
     locked = _lock_accounts([fund_account, location_account])
     fund_account = locked[fund_account.pk]
     if fund_account.available + reserved < amount:
         raise _insufficient(fund_account, amount, fund_account.available + reserved)
+    closes = commitment is not None and (final or amount == reserved)
     if commitment is not None:
-        # The reservation becomes the payment; any unused rest is freed.
-        Account.objects.filter(pk=fund_account.pk).update(
-            committed=fund_account.committed - reserved
-        )
+        # The reservation becomes the payment; on the closing part the unused rest is freed.
+        freed = reserved if closes else amount
+        Account.objects.filter(pk=fund_account.pk).update(committed=fund_account.committed - freed)
     txn = _post(
         kind=kind,
         date=date,
@@ -428,17 +457,21 @@ def payment_record(
         asnaf=asnaf,
     )
     if commitment is not None:
-        commitment.status, commitment.payment, commitment.closed_at = (
-            Commitment.Status.PAID,
-            txn,
-            timezone.now(),
-        )
-        commitment.save(update_fields=["status", "payment", "closed_at"])
+        commitment.paid_amount += amount
+        fields = ["paid_amount"]
+        if closes:
+            commitment.status, commitment.payment, commitment.closed_at = (
+                Commitment.Status.PAID,
+                txn,
+                timezone.now(),
+            )
+            fields += ["status", "payment", "closed_at"]
+        commitment.save(update_fields=fields)
         audit_log(
             commitment,
-            "funds.commitment.paid",
+            "funds.commitment.paid" if closes else "funds.commitment.part_paid",
             actor=actor,
-            changes={"payment": txn.sequence, "amount": amount},
+            changes={"payment": txn.sequence, "amount": amount, "paid": commitment.paid_amount},
         )
     return txn
 
@@ -606,35 +639,60 @@ def transfer_record(
 # --- commitments -----------------------------------------------------------------------------
 @transaction.atomic
 def commitment_open(
-    *, fund: Fund, amount: Decimal, reference: models.Model | None, actor
+    *,
+    fund: Fund,
+    amount: Decimal,
+    reference: models.Model | None,
+    actor,
+    programme: str = "",
+    area: str = "",
+    asnaf: str = "",
 ) -> Commitment:
-    """Reserve `amount` of the fund for an approved, unpaid disbursement."""
+    """Reserve `amount` of the fund for an approved, unpaid disbursement.
+
+    The fund's purpose, area and asnaf are checked now, not only at payment:
+    money reserved for a use the fund may not pay would be stuck.
+    """
     amount = _amount(amount)
+    _check_purpose(fund, programme, area, asnaf)
     account = _lock_accounts([_account_of(fund)])[_account_of(fund).pk]
     if account.available < amount:
         raise _insufficient(account, amount, account.available)
-    Account.objects.filter(pk=account.pk).update(committed=account.committed + amount)
     ref_type, ref_id = _reference_parts(reference)
-    commitment = Commitment.objects.create(
-        fund=fund,
-        amount=amount,
-        reference_type=ref_type,
-        reference_id=ref_id,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    try:
+        # A savepoint, so the unique key (one open commitment per reference) maps to a message.
+        with transaction_savepoint():
+            commitment = Commitment.objects.create(
+                fund=fund,
+                amount=amount,
+                reference_type=ref_type,
+                reference_id=ref_id,
+                programme=programme,
+                area=area,
+                asnaf=asnaf,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError as exc:
+        raise LedgerError(_("Permohonan ini sudah memiliki komitmen terbuka.")) from exc
+    Account.objects.filter(pk=account.pk).update(committed=account.committed + amount)
+    audit_log(
+        commitment,
+        "funds.commitment.opened",
+        actor=actor,
+        changes={"amount": amount, "programme": programme, "area": area, "asnaf": asnaf},
     )
-    audit_log(commitment, "funds.commitment.opened", actor=actor, changes={"amount": amount})
     return commitment
 
 
 @transaction.atomic
 def commitment_release(*, commitment: Commitment, actor, reason: str = "") -> Commitment:
-    """Free an open commitment's reservation without paying it."""
+    """Free what an open commitment still reserves (all of it, or the rest after paid parts)."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status != Commitment.Status.OPEN:
         raise LedgerError(_("Hanya komitmen terbuka yang dapat dilepas."))
     account = _account_of(commitment.fund)
     account = _lock_accounts([account])[account.pk]
-    Account.objects.filter(pk=account.pk).update(committed=account.committed - commitment.amount)
+    Account.objects.filter(pk=account.pk).update(committed=account.committed - commitment.remaining)
     commitment.status = Commitment.Status.RELEASED
     commitment.release_reason = reason[:255]
     commitment.closed_at = timezone.now()
@@ -665,6 +723,8 @@ def fund_create(
         allowed_areas=list(allowed_areas or []),
     )
     _check_fund_class_allowed(fund)
+    for code in fund.allowed_programmes:
+        programme_check(code=code)
     if fund.restriction == Fund.Restriction.RESTRICTED and not (
         purpose.strip() or fund.allowed_programmes or fund.allowed_areas
     ):

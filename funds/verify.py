@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from funds.models import (
     ZERO,
@@ -139,7 +139,7 @@ def ledger_verify() -> list[str]:
     committed = dict(
         Commitment.objects.filter(status=Commitment.Status.OPEN)
         .values("fund_id")
-        .annotate(s=Sum("amount"))
+        .annotate(s=Sum(F("amount") - F("paid_amount")))
         .values_list("fund_id", "s")
     )
     for account in Account.objects.select_related("fund", "location"):

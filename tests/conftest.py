@@ -47,6 +47,13 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    # Each test keeps its encrypted uploads in its own directory.
+    settings.KENANGA_FILE_ROOT = str(tmp_path / "files")
+    yield
+
+
 @pytest.fixture
 def org(db) -> Organisation:
     from core.demo import seed_organisation

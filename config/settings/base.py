@@ -134,6 +134,17 @@ MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 KENANGA_MAX_UPLOAD_BYTES = env.get_int("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+# Uploaded files kept encrypted at rest (core.models.StoredFile); empty means
+# MEDIA_ROOT/private/files. See docs/operations.md, "Files".
+KENANGA_FILE_ROOT = env.get_str("KENANGA_FILE_ROOT", None)
+# Days a stored file is kept when its purpose has no end of its own (an import
+# previewed but never booked). Photos and proofs stay while their record does.
+KENANGA_FILE_RETENTION_DAYS = {
+    "beneficiaries.import": env.get_int("IMPORT_FILE_RETENTION_DAYS", 30, minimum=1),
+    "donors.payroll": env.get_int("IMPORT_FILE_RETENTION_DAYS", 30, minimum=1),
+}
+# Images larger than this are refused before they are decoded.
+KENANGA_MAX_IMAGE_PIXELS = env.get_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

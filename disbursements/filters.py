@@ -1,0 +1,34 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from disbursements.models import DisbursementRequest
+from funds.models import Fund, Programme
+
+
+class RequestFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(label=_("Nomor"), lookup_expr="icontains")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=Programme.objects.all()
+    )
+    fund = django_filters.ModelChoiceFilter(label=_("Dana"), queryset=Fund.objects.all())
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=DisbursementRequest.Status.choices
+    )
+    desa = django_filters.CharFilter(label=_("Kode wilayah"), lookup_expr="startswith")
+    date_from = django_filters.DateFilter(
+        label=_("Dari tanggal"),
+        field_name="requested_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Sampai tanggal"),
+        field_name="requested_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = DisbursementRequest
+        fields = ["number", "programme", "fund", "status", "desa", "date_from", "date_to"]
