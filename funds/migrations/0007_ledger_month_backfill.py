@@ -47,6 +47,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("funds", "0004_ledger_month_snapshots")]
+    dependencies = [("funds", "0006_ledger_month_snapshots")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0003_closed_period_guard'),
+        ('funds', '0005_register_programmes'),
     ]
 
     operations = [
