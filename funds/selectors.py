@@ -324,3 +324,10 @@ def fund_reversals_of_earlier(*, date_from: dt.date, date_to: dt.date) -> list[d
         )
         .order_by("transaction__sequence")
     )
+
+
+def programme_names() -> dict[str, str]:
+    """Return the registered programme codes with their names (one query)."""
+    from funds.models import Programme
+
+    return dict(Programme.objects.values_list("code", "name"))

@@ -25,6 +25,7 @@ from funds.selectors import (
     ledger_flows,
     ledger_flows_before,
     location_balances,
+    programme_names,
 )
 from transparency.periods import Period
 from transparency.suppression import suppress_tables
@@ -45,12 +46,8 @@ SOURCES = {
 }
 RECEIPT_KINDS = ("contribution", "opening_balance")
 SPENDING_KINDS = ("disbursement", "fee", "refund")
+# Spending that is no programme; programme names come from the ledger's registry.
 PROGRAMME_NAMES = {
-    "rtlh": _("Rehabilitasi rumah tidak layak huni"),
-    "sekolah": _("Bantuan sekolah"),
-    "school": _("Bantuan sekolah"),
-    "kesehatan": _("Bantuan kesehatan"),
-    "health": _("Bantuan kesehatan"),
     "_fee": _("Biaya operasional"),
     "_refund": _("Pengembalian dana"),
     "": _("Tanpa program"),
@@ -247,6 +244,7 @@ def report_build(*, period: Period) -> dict:
         }
         for r in fund_reversals_of_earlier(date_from=start, date_to=end)
     ]
+    prog_names = programme_names()
     statements = _statements_section(start, end, org.is_zakat_body, totals, programmes)
     # The statements are computed separately; they must tell the same story.
     reconciles = reconciles and statements["balanced"]
@@ -286,7 +284,7 @@ def report_build(*, period: Period) -> dict:
             if a
         ],
         "programmes": [
-            {"fund": f, "programme": p, "amount": money(a)}
+            {"fund": f, "programme": p, "name": prog_names.get(p, p), "amount": money(a)}
             for (f, p), a in sorted(programmes.items())
             if a
         ],

@@ -54,8 +54,11 @@ def _add(target: dict, key, amount: Decimal) -> None:
     target[key] = target.get(key, Decimal("0")) + amount
 
 
-def programme_name(code: str) -> str:
-    return str(PROGRAMME_NAMES.get(code, code))
+def programme_name(code: str, name: str | None = None) -> str:
+    """Return the name of a programme code; spending outside programmes has its own labels."""
+    if code in PROGRAMME_NAMES:
+        return str(PROGRAMME_NAMES[code])
+    return name or code
 
 
 def report_view(snapshot: dict, *, fund: str | None = None) -> ReportView:
@@ -78,13 +81,14 @@ def report_view(snapshot: dict, *, fund: str | None = None) -> ReportView:
         k: sum((r[k] for r in view.funds), Decimal("0"))
         for k in (*FLOW_FIELDS, "transfers", "moves")
     }
-    sources, programmes, kecamatan, desa = {}, {}, {}, {}
+    sources, programmes, kecamatan, desa, names = {}, {}, {}, {}, {}
     for s in snapshot["sources"]:
         if keep(s):
             _add(sources, s["source"], Decimal(s["amount"]))
     for p in snapshot["programmes"]:
         if keep(p):
             _add(programmes, p["programme"], Decimal(p["amount"]))
+            names[p["programme"]] = p.get("name") or p["programme"]
     for a in snapshot["areas"]:
         if keep(a):
             _add(kecamatan, a["kecamatan"] or _("Tanpa wilayah"), Decimal(a["amount"]))
@@ -94,7 +98,8 @@ def report_view(snapshot: dict, *, fund: str | None = None) -> ReportView:
         (str(SOURCES.get(k, k)), v) for k, v in sorted(sources.items(), key=lambda kv: -kv[1])
     ]
     view.programmes = [
-        (programme_name(k), v) for k, v in sorted(programmes.items(), key=lambda kv: -kv[1])
+        (programme_name(k, names.get(k)), v)
+        for k, v in sorted(programmes.items(), key=lambda kv: -kv[1])
     ]
     view.kecamatan = sorted(kecamatan.items(), key=lambda kv: -kv[1])
     view.desa = [(k, d, v) for (k, d), v in sorted(desa.items())]

@@ -40,7 +40,7 @@ def _month_of_activity(ledger, give):
         description="Bantuan sekolah",
         reference=None,
         actor=ledger.treasurer,
-        programme="sekolah",
+        programme="pendidikan",
         area="33.14.05.2002",
     )
     transfer_record(
@@ -61,7 +61,7 @@ def test_closing_a_month_stores_its_sums_once(ledger, give):
     assert rows.count() == 4  # two accounts for the gift, two for the payment
     paid = rows.get(account=ledger.infak.account, kind="disbursement")
     assert paid.amount == Decimal("120000.00")
-    assert (paid.programme, paid.area) == ("sekolah", "33.14.05.2002")
+    assert (paid.programme, paid.area) == ("pendidikan", "33.14.05.2002")
     assert sum(r.amount for r in rows) == 0
 
 

@@ -88,7 +88,7 @@ def payakumbuh(ledger, give, pay, close):
     give(ledger.infak, "150000000", date=dt.date(2015, 5, 20))
     give(ledger.infak, "52615628", date=dt.date(2015, 8, 14))
     pay(ledger.infak, "60000000", date=dt.date(2015, 7, 1), programme="kesehatan")
-    pay(ledger.infak, "47350124", date=dt.date(2015, 9, 1), programme="sekolah")
+    pay(ledger.infak, "47350124", date=dt.date(2015, 9, 1), programme="pendidikan")
     for month in range(5, 11):
         close(2015, month)
     return ledger

@@ -38,7 +38,12 @@ def test_money_is_split_by_programme_and_by_desa(ledger, give, pay):
     pay(ledger.csr, "5000000", date=dt.date(2025, 1, 19), programme="rtlh", area="33.14.05.2003")
     report = report_build(period=Period("month", 2025, 1))
     assert report["programmes"] == [
-        {"fund": "csr-rtlh-sambirejo", "programme": "rtlh", "amount": "10000000.00"}
+        {
+            "fund": "csr-rtlh-sambirejo",
+            "programme": "rtlh",
+            "name": "Rehabilitasi rumah tidak layak huni (RTLH)",
+            "amount": "10000000.00",
+        }
     ]
     assert [a["area"] for a in report["areas"]] == ["33.14.05.2002", "33.14.05.2003"]
     assert sum(Decimal(a["amount"]) for a in report["areas"]) == Decimal("10000000")
