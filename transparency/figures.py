@@ -342,6 +342,13 @@ def _aid_section(start: dt.date, end: dt.date) -> dict:
             target["amount"] += Decimal(r["amount"])
     prog_rows = sorted(by_prog.values(), key=lambda x: x["programme"])
     desa_rows = sorted(by_desa.values(), key=lambda x: (x["kecamatan"], x["desa"]))
+    # The disbursements app speaks in Kemendagri codes; the public reads names.
+    names = region_names(
+        codes={r["kecamatan"] for r in desa_rows}
+        | {r["desa"] for r in desa_rows}
+        | {r["kecamatan"] for r in rehabs}
+        | {r["desa"] for r in rehabs}
+    )
     households = sum(r["households"] for r in prog_rows)
     persons = sum(r["persons"] for r in prog_rows)
     houses = sum(r["houses"] for r in prog_rows)
@@ -373,8 +380,9 @@ def _aid_section(start: dt.date, end: dt.date) -> dict:
     for r, h, p, hs in zip(desa_rows, desa_h.shown, desa_p.shown, desa_houses.shown, strict=True):
         out_desa.append(
             {
-                "kecamatan": r["kecamatan"],
-                "desa": r["desa"],
+                "area": r["desa"],
+                "kecamatan": names.get(r["kecamatan"], r["kecamatan"]),
+                "desa": names.get(r["desa"], r["desa"]),
                 "households": h,
                 "persons": p if not hidden(h) else h,
                 "houses": hs,
@@ -390,8 +398,8 @@ def _aid_section(start: dt.date, end: dt.date) -> dict:
         "by_desa": out_desa,
         "rehabs": [
             {
-                "kecamatan": r["kecamatan"],
-                "desa": r["desa"],
+                "kecamatan": names.get(r["kecamatan"], r["kecamatan"]),
+                "desa": names.get(r["desa"], r["desa"]),
                 "completed_on": r["completed_on"].isoformat() if r["completed_on"] else "",
                 "initials": r["initials"] or "",
             }
