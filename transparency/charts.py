@@ -17,7 +17,7 @@ def bar_chart_svg(items: list[tuple[str, Decimal]], *, title: str) -> SafeString
     """Return a horizontal bar chart of (label, amount) as inline SVG, scaled to its width."""
     items = [(str(label), Decimal(v)) for label, v in items if Decimal(v) > 0]
     if not items:
-        return format_html("")
+        return SafeString("")
     top = max(v for _l, v in items)
     bars = format_html_join(
         "",

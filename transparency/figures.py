@@ -244,6 +244,7 @@ def report_build(*, period: Period) -> dict:
         }
         for r in fund_reversals_of_earlier(date_from=start, date_to=end)
     ]
+    _point_back(corrections)
     prog_names = programme_names()
     statements = _statements_section(start, end, org.is_zakat_body, totals, programmes)
     # The statements are computed separately; they must tell the same story.
@@ -440,3 +441,21 @@ def _statements_section(start, end, zakat_body: bool, totals: dict, programmes: 
         "rows": [[str(c) if not isinstance(c, Decimal) else money(c) for c in r] for r in rows],
         "ratios": ratios,
     }
+
+
+def _point_back(corrections: list[dict]) -> None:
+    """Name, for each correction, the published report that showed the original figures."""
+    from transparency.models import PublishedReport
+
+    if not corrections:
+        return
+    dates = [dt.date.fromisoformat(c["reverses_date"]) for c in corrections]
+    reports = list(
+        PublishedReport.objects.filter(date_from__lte=max(dates), date_to__gte=min(dates))
+        .order_by("date_to", "-date_from")  # the shortest, earliest period first
+        .values("date_from", "date_to", "hash", "period_code")
+    )
+    for correction, day in zip(corrections, dates, strict=True):
+        found = next((r for r in reports if r["date_from"] <= day <= r["date_to"]), None)
+        correction["report_hash"] = found["hash"] if found else ""
+        correction["report_period"] = found["period_code"] if found else ""

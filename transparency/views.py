@@ -119,10 +119,13 @@ def _org_identifier(snapshot: dict) -> str:
 @public_view
 def verify(request):
     """Check a downloaded report against the published chain: by its hash or by the file."""
-    form = VerifyForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "GET" and request.GET.get("hash"):
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+    elif request.GET.get("hash"):
         form = VerifyForm({"hash": request.GET["hash"]})
+    else:
+        form = VerifyForm()
+    result = None
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data.get("file")
         if upload:

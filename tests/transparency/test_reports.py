@@ -90,3 +90,27 @@ def test_a_report_that_does_not_reconcile_cannot_be_published(payakumbuh):
     assert report_build(period=MAY_OCT_2015[0])["reconciles"] is False
     with pytest.raises(TransparencyError, match="tidak rekonsiliasi"):
         report_publish(period=MAY_OCT_2015[0], actor=payakumbuh.head)
+
+
+def test_a_correction_after_publication_appears_later_and_points_back(payakumbuh, give, close):
+    from funds.models import Transaction
+    from funds.services import transaction_reverse
+
+    report_publish(period=MAY_OCT_2015[0], actor=payakumbuh.head)
+    august = report_publish(period=MAY_OCT_2015[3], actor=payakumbuh.head)
+    frozen = dict(august.snapshot)
+    gift = Transaction.objects.get(date=dt.date(2015, 8, 14))
+    transaction_reverse(
+        transaction=gift, reason="Salah dana", actor=payakumbuh.treasurer, date=dt.date(2015, 11, 3)
+    )
+    close(2015, 11)
+    november = report_publish(period=Period("month", 2015, 11), actor=payakumbuh.head)
+    [correction] = november.snapshot["corrections"]
+    assert correction["reverses_sequence"] == gift.sequence
+    assert correction["amount"] == "-52615628.00"
+    assert correction["report_hash"] == august.hash and correction["report_period"] == "2015-08"
+    assert november.snapshot["reconciles"] is True
+    assert november.snapshot["previous_hash"] == august.hash
+    assert november.snapshot["totals"]["closing"] == "42649876.00"
+    august.refresh_from_db()
+    assert august.snapshot == frozen and snapshot_hash(august.snapshot) == august.hash
