@@ -7,12 +7,17 @@ from PIL import Image
 
 from disbursements.models import EvidenceKind
 from disbursements.services import disbursement_approve, disbursement_close, evidence_add
-from tests.disbursements.conftest import aid, ask, family  # noqa: F401 (fixtures)
-from tests.disbursements.conftest import pay as pay_request  # noqa: F401 (fixture)
+from tests.disbursements import conftest as disbursement_fixtures
+from tests.disbursements.conftest import family
 from transparency.figures import report_build
 from transparency.periods import Period
 
 OTHER_VILLAGE = "33.14.01.2002"  # Trobayan, Kalijambe
+
+# The disbursements tests' own set-up: funds with money, households with cards.
+aid = disbursement_fixtures.aid
+ask = disbursement_fixtures.ask
+pay_request = disbursement_fixtures.pay
 
 
 def _approved(aid, req):
