@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from core.money import format_rupiah
 
 COLOURS = ["#198754", "#0d6efd", "#fd7e14", "#6f42c1", "#20c997", "#dc3545", "#6c757d"]
-ROW, WIDTH = 34, 320
+ROW, WIDTH = 46, 320
 
 
 def bar_chart_svg(items: list[tuple[str, Decimal]], *, title: str) -> SafeString:
@@ -23,7 +23,7 @@ def bar_chart_svg(items: list[tuple[str, Decimal]], *, title: str) -> SafeString
         "",
         '<text x="2" y="{}" font-size="11" fill="#212529">{}</text>'
         '<rect x="2" y="{}" width="{}" height="12" rx="2" fill="{}"/>'
-        '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#495057">{}</text>',
+        '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#495057">{}</text>',  # below
         (
             (
                 i * ROW + 15,
@@ -32,7 +32,7 @@ def bar_chart_svg(items: list[tuple[str, Decimal]], *, title: str) -> SafeString
                 f"{max(float(value / top) * (WIDTH - 4), 1.0):.1f}",
                 COLOURS[i % len(COLOURS)],
                 WIDTH - 2,
-                i * ROW + 15,
+                i * ROW + 42,
                 format_rupiah(value),
             )
             for i, (label, value) in enumerate(items)

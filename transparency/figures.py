@@ -36,7 +36,7 @@ CENT = Decimal("0.01")
 
 # Where money came from. The keys are part of the open-data schema (docs/open-data.md).
 SOURCES = {
-    "pns": _("Potongan gaji ASN"),
+    "pns": _("ASN (potongan gaji dan infak)"),
     "individual": _("Masyarakat"),
     "company": _("CSR perusahaan"),
     "institution": _("Lembaga"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,7 @@ from transparency.periods import Period
 
 
 @transaction.atomic
-def report_publish(*, period: Period, actor, verify_url_for=None) -> PublishedReport:
+def report_publish(*, period: Period, actor) -> PublishedReport:
     """Freeze the figures of a closed period, chain them to the last report, render the PDF.
 
     Refused unless the actor is the head, every month of the period is closed,
@@ -53,7 +55,7 @@ def report_publish(*, period: Period, actor, verify_url_for=None) -> PublishedRe
     snapshot["previous_hash"] = last.hash if last else ""
     snapshot["published_at"] = timezone.now().isoformat(timespec="seconds")
     digest = snapshot_hash(snapshot)
-    verify_url = verify_url_for(digest) if verify_url_for else digest
+    verify_url = f"{settings.SITE_URL.rstrip('/')}{reverse('transparency:verify')}?hash={digest}"
     pdf = report_pdf(snapshot=snapshot, report_hash=digest, verify_url=verify_url)
     try:
         with transaction.atomic():

@@ -201,13 +201,7 @@ def publish(request):
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            report = report_publish(
-                period=form.cleaned_data["period"],
-                actor=request.user,
-                verify_url_for=lambda h: request.build_absolute_uri(
-                    f"{reverse('transparency:verify')}?hash={h}"
-                ),
-            )
+            report = report_publish(period=form.cleaned_data["period"], actor=request.user)
         except TransparencyError as exc:
             messages.error(request, exc.message)
         else:
