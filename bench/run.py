@@ -35,10 +35,12 @@ def _bench_database_url() -> str:
     admin = urlunparse(parsed._replace(path="/postgres"))
     import psycopg
 
+    # KENANGA_BENCH_DB lets several checkouts benchmark on one server at once.
+    name = os.environ.get("KENANGA_BENCH_DB", "kenanga_bench")
     with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS kenanga_bench")
-        conn.execute("CREATE DATABASE kenanga_bench")
-    return urlunparse(parsed._replace(path="/kenanga_bench"))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunparse(parsed._replace(path=f"/{name}"))
 
 
 def machine() -> str:

@@ -15,6 +15,8 @@ from transparency.models import PublishedReport
 from transparency.periods import Period
 
 LIVE_CACHE_SECONDS = 300
+# Changed on every publication, so cached public pages of that period are redrawn.
+PUBLISHED_GENERATION_KEY = "transparency:published-generation"
 
 
 def published_report_for(*, period: Period) -> PublishedReport | None:

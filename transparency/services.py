@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from transparency.errors import TransparencyError
 from transparency.figures import report_build, snapshot_hash
 from transparency.models import PublishedReport
 from transparency.periods import Period
+from transparency.selectors import PUBLISHED_GENERATION_KEY
 
 
 @transaction.atomic
@@ -77,6 +79,9 @@ def report_publish(*, period: Period, actor) -> PublishedReport:
         raise TransparencyError(
             _("Laporan lain baru saja terbit; muat ulang halaman dan coba lagi.")
         ) from exc
+    # Cached public pages showed live figures for this period: have them redrawn. Set at
+    # once, not on commit: a rolled-back publication only costs one needless redraw.
+    cache.set(PUBLISHED_GENERATION_KEY, digest, None)
     audit_log(
         report,
         "transparency.report.published",

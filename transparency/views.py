@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import time
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.permissions import public_view, staff_view
 from core.roles import Role
+from funds.selectors import ledger_head_sequence
 from transparency.charts import bar_chart_svg
 from transparency.errors import TransparencyError
 from transparency.exports import grants_360_csv, report_csv, report_xlsx
@@ -21,6 +29,7 @@ from transparency.forms import DocumentCheckForm, PublishForm, VerifyForm
 from transparency.periods import Period, PeriodError, period_latest_month, period_parse
 from transparency.presentation import report_view
 from transparency.selectors import (
+    PUBLISHED_GENERATION_KEY,
     published_report_by_hash,
     published_reports,
     report_figures,
@@ -52,9 +61,83 @@ def _context(snapshot: dict, report, fund: str | None) -> dict:
     }
 
 
+PAGE_CACHE_SECONDS = 600
+_CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def _page_key(request) -> str | None:
+    """Return the cache key of an anonymous visitor's page, or None when it must be rendered.
+
+    The key carries the language, the exact URL, the ledger head's sequence and
+    the generation of published reports, so any posting or publication makes
+    the next visitor see a fresh page. Staff pages (menus, names) are never cached.
+    """
+    if request.user.is_authenticated or request.COOKIES.get("messages"):
+        return None
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    generation = cache.get(PUBLISHED_GENERATION_KEY, 0)
+    return f"transparency:page:{get_language()}:{digest}:{ledger_head_sequence()}:{generation}"
+
+
+def _with_fresh_csrf(request, html: str) -> str:
+    """Put this visitor's CSRF token into a cached page (the language switch posts it)."""
+    return _CSRF_FIELD.sub(
+        f'name="csrfmiddlewaretoken" value="{get_token(request)}"', html, count=5
+    )
+
+
+# Pages this web process drew lately: (language, URL) -> (checked at, cache key, html).
+_RECENT: dict[tuple[str, str], tuple[float, str, str]] = {}
+_RECENT_MAX = 512
+
+
+def _recent_page(request) -> str | None:
+    """Return a page this process drew less than PUBLIC_PAGE_FRESH_SECONDS ago, if any."""
+    fresh = getattr(settings, "PUBLIC_PAGE_FRESH_SECONDS", 0)
+    if not fresh or request.user.is_authenticated or request.COOKIES.get("messages"):
+        return None
+    found = _RECENT.get((get_language(), request.get_full_path()))
+    if found and time.monotonic() - found[0] < fresh:
+        return found[2]
+    return None
+
+
+def _remember(request, key: str, html: str) -> None:
+    if not getattr(settings, "PUBLIC_PAGE_FRESH_SECONDS", 0):
+        return
+    if len(_RECENT) >= _RECENT_MAX:
+        _RECENT.clear()
+    _RECENT[(get_language(), request.get_full_path())] = (time.monotonic(), key, html)
+
+
 @public_view
 def portal(request):
-    """Show what came in and went out in a period, per fund, on one phone-sized page."""
+    """Show what came in and went out in a period, per fund, on one phone-sized page.
+
+    An anonymous visitor's page comes from this process's memory for a few
+    seconds (no database or cache round trip at all), then from the shared
+    cache while the ledger head and the published reports stay as they were
+    (one indexed query), and is drawn again only when they moved. So a page
+    costs the same however many postings lie behind it.
+    """
+    html = _recent_page(request)
+    if html is not None:
+        return HttpResponse(_with_fresh_csrf(request, html))
+    key = _page_key(request)
+    if key is not None:
+        html = cache.get(key)
+        if html is not None:
+            _remember(request, key, html)
+            return HttpResponse(_with_fresh_csrf(request, html))
+    response = _portal_render(request)
+    if key is not None and response.status_code == 200:
+        html = response.content.decode()
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+        _remember(request, key, html)
+    return response
+
+
+def _portal_render(request):
     period = _period_from(request)
     snapshot, report = report_figures(period=period)
     context = _context(snapshot, report, request.GET.get("dana") or None)

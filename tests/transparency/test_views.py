@@ -183,3 +183,51 @@ def test_the_database_refuses_to_change_or_delete_a_published_report(may_2015):
         PublishedReport.objects.filter(pk=may_2015.pk).update(hash="f" * 64)
     with pytest.raises(DatabaseError), transaction.atomic():
         PublishedReport.objects.filter(pk=may_2015.pk).delete()
+
+
+def test_an_anonymous_page_is_served_from_the_cache_until_the_ledger_moves(
+    payakumbuh, give, client, django_assert_max_num_queries
+):
+    url = f"{PORTAL}?periode=2015-12"
+    first = client.get(url).content.decode()
+    with django_assert_max_num_queries(1):  # the ledger head's sequence, nothing else
+        again = client.get(url).content.decode()
+    assert "Rp777.000" not in again and again.count("csrfmiddlewaretoken") == first.count(
+        "csrfmiddlewaretoken"
+    )
+    give(payakumbuh.matra, "777000", date=dt.date(2015, 12, 2))
+    assert "Rp777.000" in client.get(url).content.decode()
+
+
+def test_a_publication_redraws_the_cached_page(payakumbuh, client):
+    url = f"{PORTAL}?periode=2015-06"
+    assert "belum diterbitkan" in client.get(url).content.decode()
+    june = report_publish(period=Period("month", 2015, 6), actor=payakumbuh.head)
+    assert june.hash in client.get(url).content.decode()
+
+
+def test_the_language_switch_works_from_a_cached_page(payakumbuh, client):
+    client.get(PORTAL)
+    cached = client.get(PORTAL).content.decode()
+    token = cached.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    response = strict.post(
+        "/i18n/setlang/", {"language": "en", "next": PORTAL, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+def test_within_the_fresh_window_a_page_costs_no_query_at_all(
+    payakumbuh, client, settings, django_assert_num_queries
+):
+    settings.PUBLIC_PAGE_FRESH_SECONDS = 60
+    url = f"{PORTAL}?periode=2015-07"
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+    from transparency import views
+
+    views._RECENT.clear()
