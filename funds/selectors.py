@@ -305,14 +305,23 @@ def ledger_head_sequence() -> int:
 
 
 def fund_reversals_of_earlier(*, date_from: dt.date, date_to: dt.date) -> list[dict]:
-    """Return fund-side postings in the period that reverse a transaction dated before it."""
+    """Return fund-side postings in the period that reverse a transaction dated before it.
+
+    Reversals are few: find them first through the unique index on `reverses`,
+    then read their postings, so the cost does not follow the period's volume.
+    """
+    ids = list(
+        Transaction.objects.filter(
+            reverses__isnull=False,
+            date__gte=date_from,
+            date__lte=date_to,
+            reverses__date__lt=date_from,
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
     return list(
-        Posting.objects.filter(
-            transaction__date__gte=date_from,
-            transaction__date__lte=date_to,
-            transaction__reverses__date__lt=date_from,
-            account__kind=Account.Kind.FUND,
-        )
+        Posting.objects.filter(transaction_id__in=ids, account__kind=Account.Kind.FUND)
         .values(
             "transaction__sequence",
             "transaction__date",
