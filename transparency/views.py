@@ -232,6 +232,8 @@ def document_check(request):
             return redirect("donors:receipt_verify", token=number)
         if document_token_exists(token=number):
             return redirect("beneficiaries:check", token=number)
+        if _disbursement_token_exists(number):
+            return redirect("disbursements:public_check", token=number)
         state = receipt_state_by_code(code=number) or document_state_by_number(
             number=number, today=timezone.localdate()
         )
@@ -241,6 +243,15 @@ def document_check(request):
             return redirect(f"{reverse('transparency:verify')}?hash={number.lower()}")
         state = state or "unknown"
     return render(request, "transparency/document_check.html", {"form": form, "state": state})
+
+
+def _disbursement_token_exists(token: str) -> bool:
+    try:
+        from disbursements import selectors
+    except ImportError:
+        return False
+    check = getattr(selectors, "public_document_token_exists", None)
+    return bool(check and check(token=token))
 
 
 def _disbursement_document_state(number: str) -> str | None:

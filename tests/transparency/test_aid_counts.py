@@ -92,3 +92,15 @@ def test_without_disbursements_the_report_says_none_were_counted(aid):
     figures = report_build(period=Period("month", 2015, 5))
     assert figures["aid"]["households"] == "0"
     assert dt.date.fromisoformat(figures["period"]["end"]) == dt.date(2015, 5, 31)
+
+
+def test_a_payment_order_is_checked_by_number_or_by_its_qr_code(aid, ask, client):
+    from django.urls import reverse
+
+    req = _approved(aid, ask(family(members=2), "darurat"))
+    url = reverse("transparency:document_check")
+    html = client.get(url, {"number": req.number}).content.decode()
+    assert "tercatat dan sah" in html and "Warga" not in html
+    response = client.get(url, {"number": req.check_token})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("disbursements:public_check", args=[req.check_token])
