@@ -221,12 +221,12 @@ def _serve(port: int) -> subprocess.Popen:
 
 
 def run() -> dict:
+    from django.core.cache import cache
+
     from funds.models import Posting
     from funds.services import period_close
     from transparency.periods import Period
     from transparency.services import report_publish
-
-    from django.core.cache import cache
 
     cache.clear()  # this checkout's own Redis database: no page from an earlier run
     org, users, funds, bank = _setup()
