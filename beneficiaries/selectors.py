@@ -217,3 +217,32 @@ def complaints_overdue(*, today: dt.date) -> QuerySet[Complaint]:
 
 def districts_of(regency_code: str) -> QuerySet[Region]:
     return Region.objects.filter(parent_id=regency_code, level=Region.Level.DISTRICT)
+
+
+def region_names(*, codes) -> dict[str, str]:
+    """Return the names of the given Kemendagri codes in one query (unknown codes left out)."""
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def document_state_by_number(*, number: str, today: dt.date) -> str | None:
+    """Return "valid" or "expired" for a card or letter number, else None. Nothing personal."""
+    number = number.strip()
+    if not number:
+        return None
+    document = (
+        Card.objects.filter(number=number).first()
+        or EmergencyLetter.objects.filter(number=number).first()
+    )
+    if document is None:
+        return None
+    return "valid" if document.is_valid_on(today) else "expired"
+
+
+def document_token_exists(*, token: str) -> bool:
+    return (
+        Card.objects.filter(check_token=token).exists()
+        or EmergencyLetter.objects.filter(check_token=token).exists()
+    )

@@ -14,7 +14,7 @@ urlpatterns = [
     path("donatur/", include("donors.urls")),
     path("rumah-tangga/", include("beneficiaries.urls")),
     path("bantuan/", include("disbursements.urls")),
-    path("publik/", include("transparency.urls")),
+    path("transparansi/", include("transparency.urls")),
 ]
 
 handler403 = errors.permission_denied

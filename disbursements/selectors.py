@@ -336,3 +336,20 @@ def unserved_households(*, on: dt.date | None = None, desa: str = "") -> QuerySe
     if desa:
         qs = qs.filter(village__code=desa)
     return qs.order_by("village__code", "pk")
+
+
+# --- document checks from the transparency portal -----------------------------------------------
+def public_document_state(*, number: str) -> str | None:
+    """Return "valid" or "void" for the number on a payment order or handover, else None."""
+    status = (
+        DisbursementRequest.objects.filter(number=number.strip())
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status is None:
+        return None
+    return "valid" if status in DisbursementRequest.LIVE else "void"
+
+
+def public_document_token_exists(*, token: str) -> bool:
+    return DisbursementRequest.objects.filter(check_token=token).exists()

@@ -199,3 +199,53 @@ def public_partners(*, start: dt.date, end: dt.date) -> list[dict]:
         label = donors[r["donor"]].public_label
         totals[label] = totals.get(label, Decimal("0")) + r["total"]
     return [{"name": k, "total": v} for k, v in sorted(totals.items(), key=lambda kv: -kv[1])]
+
+
+def gift_totals_by_donor_kind(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Return single gifts (not payroll) booked between two dates by fund and donor kind.
+
+    Dated as the ledger dates them: a gift counts on its transaction's date and
+    its reversal counts, negative, on the reversal's date, so these sums match
+    the ledger's contribution transactions that reference a gift.
+    """
+    gifts = Contribution.objects.filter(payroll_import__isnull=True)
+    booked = (
+        gifts.filter(transaction__date__gte=start, transaction__date__lte=end)
+        .values("fund__code", "donor__kind")
+        .annotate(total=Sum("amount"))
+    )
+    reversed_ = (
+        gifts.filter(reversal_transaction__date__gte=start, reversal_transaction__date__lte=end)
+        .values("fund__code", "donor__kind")
+        .annotate(total=Sum("amount"))
+    )
+    totals: dict[tuple[str, str], Decimal] = {}
+    for sign, rows in ((1, booked), (-1, reversed_)):
+        for r in rows:
+            key = (r["fund__code"], r["donor__kind"])
+            totals[key] = totals.get(key, Decimal("0")) + sign * r["total"]
+    return [
+        {"fund_code": fund, "donor_kind": kind, "amount": amount}
+        for (fund, kind), amount in sorted(totals.items())
+    ]
+
+
+def receipt_state_by_code(*, code: str) -> str | None:
+    """Return "valid" or "void" for a receipt code such as 000123/TTS/2025, else None."""
+    parts = code.strip().upper().split("/")
+    if len(parts) != 3 or parts[1] not in ("TTS", "BSZ"):
+        return None
+    try:
+        number, year = int(parts[0]), int(parts[2])
+    except ValueError:
+        return None
+    receipt = (
+        Receipt.objects.filter(year=year, number=number, is_zakat=parts[1] == "BSZ")
+        .only("status")
+        .first()
+    )
+    return receipt.status if receipt else None
+
+
+def receipt_token_exists(*, token: str) -> bool:
+    return Receipt.objects.filter(token=token).exists()

@@ -518,3 +518,51 @@ class StatementSignoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date_from} - {self.date_to} · {self.signed_by}"
+
+
+class LedgerMonth(models.Model):
+    """The postings of one closed month, summed per account and kind of movement.
+
+    Written once when the month is closed (nothing may be dated inside a closed
+    month afterwards, so the sums never change). Statements and public reports
+    read these rows instead of summing every posting since the beginning, so
+    their cost does not grow with the years of data behind them.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Transaction.Kind.choices)
+    programme = models.CharField(max_length=60, blank=True, default="")
+    area = models.CharField(max_length=13, blank=True, default="")
+    asnaf = models.CharField(max_length=20, blank=True, default="")
+    reference_type = models.CharField(max_length=100, blank=True, default="")
+    # Signed like the postings: debit positive.
+    amount = models.DecimalField(**MONEY)
+    posting_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ringkasan bulanan buku besar")
+        verbose_name_plural = _("ringkasan bulanan buku besar")
+        indexes = [models.Index(fields=["year", "month"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "year",
+                    "month",
+                    "account",
+                    "kind",
+                    "programme",
+                    "area",
+                    "asnaf",
+                    "reference_type",
+                ],
+                name="funds_ledgermonth_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="funds_ledgermonth_month_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}/{self.year} {self.account_id} {self.kind} {self.amount}"

@@ -30,6 +30,7 @@ from funds.models import (
     Commitment,
     Fund,
     LedgerHead,
+    LedgerMonth,
     MoneyLocation,
     Posting,
     Programme,
@@ -37,6 +38,7 @@ from funds.models import (
     Transaction,
 )
 from funds.references import reference_link
+from funds.selectors import ledger_month_snapshot_rows
 
 ASNAF = (
     "fakir",
@@ -846,6 +848,9 @@ def period_close(*, year: int, month: int, actor, today: dt.date | None = None) 
         last_sequence=head.last_sequence,
         last_hash=head.last_hash,
     )
+    # The month's sums are final now: store them once, so that statements and
+    # public reports never sum this month's postings again.
+    LedgerMonth.objects.bulk_create(ledger_month_snapshot_rows(year=year, month=month))
     audit_log(
         period,
         "funds.period.closed",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.organisation import get_organisation
 from funds.models import ZERO, Account, Fund, Posting, Transaction
+from funds.selectors import account_kind_totals
 
 K = Transaction.Kind
 CENT = Decimal("0.01")
@@ -211,20 +212,24 @@ def statements_for_period(
     the figures as they stood when a sign-off was given.
     """
     in_period = Q(transaction__date__gte=date_from, transaction__date__lte=date_to)
-    postings = Posting.objects.filter(transaction__date__lte=date_to)
-    if up_to_sequence is not None:
-        postings = postings.filter(transaction__sequence__lte=up_to_sequence)
-        in_period &= Q(transaction__sequence__lte=up_to_sequence)
-    sums = postings.values("account_id", "transaction__kind").annotate(
-        before=Sum("amount", filter=Q(transaction__date__lt=date_from)),
-        during=Sum("amount", filter=in_period),
-    )
-    by_account: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
-    for item in sums:
-        by_account.setdefault(item["account_id"], {})[item["transaction__kind"]] = (
-            item["before"] or ZERO,
-            item["during"] or ZERO,
+    if up_to_sequence is None:
+        # Closed months are read from their month snapshots, not summed posting by posting.
+        by_account = account_kind_totals(date_from=date_from, date_to=date_to)
+    else:
+        postings = Posting.objects.filter(transaction__date__lte=date_to)
+        if up_to_sequence is not None:
+            postings = postings.filter(transaction__sequence__lte=up_to_sequence)
+            in_period &= Q(transaction__sequence__lte=up_to_sequence)
+        sums = postings.values("account_id", "transaction__kind").annotate(
+            before=Sum("amount", filter=Q(transaction__date__lt=date_from)),
+            during=Sum("amount", filter=in_period),
         )
+        by_account: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
+        for item in sums:
+            by_account.setdefault(item["account_id"], {})[item["transaction__kind"]] = (
+                item["before"] or ZERO,
+                item["during"] or ZERO,
+            )
     funds, locations = [], []
     for account in Account.objects.select_related("fund", "location").order_by("kind", "pk"):
         owner = account.fund or account.location

@@ -20,6 +20,9 @@ SECRET_KEY = env.get_str("SECRET_KEY", "dev-only-insecure-key-change-me-01234567
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.get_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+# Seconds a web process serves an anonymous transparency page from its own memory
+# before asking the database whether the ledger moved (0: ask every time).
+PUBLIC_PAGE_FRESH_SECONDS = env.get_int("PUBLIC_PAGE_FRESH_SECONDS", 5, minimum=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

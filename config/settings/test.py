@@ -15,6 +15,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Every test sees the pages of its own database, never one drawn for an earlier test.
+PUBLIC_PAGE_FRESH_SECONDS = 0
 
 # Each pytest-xdist worker gets its own Redis database, so that one worker
 # clearing its cache never touches another's rate-limit counters.
