@@ -937,7 +937,10 @@ def fund_update(
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     before = snapshot(fund, FUND_RULE_FIELDS)
     name, purpose = (name or "").strip(), (purpose or "").strip()
-    programmes, areas = _codes(allowed_programmes), _codes(allowed_areas)
+    programmes = _codes(allowed_programmes)
+    areas = area_codes_clean(_codes(allowed_areas))
+    for code in programmes:
+        programme_check(code=code)
     if not name:
         raise LedgerError(_("Nama dana wajib diisi."))
     if fund.restriction == Fund.Restriction.RESTRICTED:

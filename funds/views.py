@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -365,7 +366,7 @@ def _figures_and_signoff(request, date_from: dt.date, date_to: dt.date):
     signoff_pk = request.GET.get("signoff", "")
     if signoff_pk:
         if not signoff_pk.isdigit():
-            raise Http404
+            raise BadRequest("signoff must be a number")
         signoff = get_object_or_404(
             StatementSignoff.objects.select_related("signed_by").exclude(figures={}),
             pk=signoff_pk,
