@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from core.organisation import get_organisation
-from core.registry import NAV, visible
+from core.registry import NAV, menu, visible
 
 
 def kenanga(request):
@@ -11,5 +11,6 @@ def kenanga(request):
     return {
         "organisation": org,
         "nav_items": nav,
+        "nav_groups": menu(user, request),
         "debug": settings.DEBUG,
     }

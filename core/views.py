@@ -71,3 +71,30 @@ def job_status(request, pk: int):
     if request.headers.get("HX-Request") or request.GET.get("format") != "json":
         return render(request, "core/job_progress.html", {"job": job})
     return JsonResponse(data)
+
+
+@public_view
+def organisation_logo(request):
+    """Serve the organisation's logo for the page header (the logo is public on every letter)."""
+    from django.http import FileResponse, Http404
+    from django.templatetags.static import static
+
+    from core.uploads import sniff
+
+    org = get_organisation()
+    if not org.logo:
+        # Before the profile has a logo, the page header shows Kenanga's own mark.
+        return redirect(static("kenanga/mark.svg"))
+    try:
+        data = org.logo.open("rb").read()
+    except OSError as exc:
+        raise Http404 from exc
+    kind = sniff(data[:16])
+    if kind not in ("png", "jpeg"):
+        raise Http404
+    import io
+
+    response = FileResponse(io.BytesIO(data), content_type=f"image/{kind}")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -11,8 +11,16 @@ class FundsConfig(AppConfig):
         from core.roles import Role
 
         readers = [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN]
-        register_nav(_("Dana"), "funds:list", readers, order=20)
-        register_nav(_("Rekonsiliasi"), "funds:reconciliation", readers, order=21)
-        register_nav(_("Tutup buku"), "funds:periods", readers, order=22)
-        register_nav(_("Laporan keuangan"), "funds:statements", readers, order=23)
+        register_nav(_("Dana"), "funds:list", readers, order=20, icon="wallet2")
+        register_nav(
+            _("Rekonsiliasi"), "funds:reconciliation", readers, order=21, icon="arrow-left-right"
+        )
+        register_nav(_("Tutup buku"), "funds:periods", readers, order=22, icon="calendar-check")
+        register_nav(
+            _("Laporan keuangan"),
+            "funds:statements",
+            readers,
+            order=23,
+            icon="file-earmark-bar-graph",
+        )
         register_panel("funds/panel_balances.html", readers, order=20)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import bootstrap_wrapper
+import django_tomselect
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "js_lib_htmx",
+    "js_lib_bootstrap_icons",
     "core",
     "funds",
     "beneficiaries",
@@ -127,6 +129,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Bootstrap comes from the bootstrap-wrapper package on PyPI: no CDN, works offline.
 STATICFILES_DIRS = [
     ("bootstrap", Path(bootstrap_wrapper.__file__).parent.parent / "bootstrap"),
+    # Tom Select (searchable selects) as bundled by the django-tomselect package; only its
+    # static files are used, the widgets here are Kenanga's own (core/widgets.py).
+    ("tomselect", Path(django_tomselect.__file__).parent / "static" / "django_tomselect"),
     BASE_DIR / "static",
 ]
 MEDIA_URL = "/media/"
@@ -204,5 +209,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Kenanga's own table template: Indonesian paging, labelled cells for phones, empty states.
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-striped align-middle"}

@@ -73,3 +73,17 @@ def bootstrap(field):
     elif field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def cell_kind(column):
+    """Name the kind of a table column's cells ("date", "money") so that CSS keeps them on one line."""
+    import django_tables2 as tables
+
+    inner = getattr(column, "column", None)
+    if isinstance(inner, tables.DateColumn | tables.DateTimeColumn):
+        return "date"
+    css = str(column.attrs.get("td", {}).get("class", ""))
+    if "money" in css or "text-end" in css:
+        return "money"
+    return ""
