@@ -92,7 +92,10 @@ class VisitForm(forms.Form):
         choices=[],
     )
     narrative = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 4}))
-    proposed_grade = forms.ChoiceField(label=_("Usulan tingkat"), choices=Grade.choices)
+    # No grade is pre-selected: the verifier must choose one, not accept a default by accident.
+    proposed_grade = forms.ChoiceField(
+        label=_("Usulan tingkat"), choices=Grade.choices, widget=forms.RadioSelect
+    )
     visited_on = forms.DateField(label=_("Tanggal kunjungan"), widget=DATE, initial=dt.date.today)
 
     def __init__(self, *args, criteria_set: CriteriaSet | None = None, **kwargs):
@@ -104,14 +107,46 @@ class VisitForm(forms.Form):
             self.fields["criteria_set"].initial = chosen.pk
             # Shipped criteria are shown in the reader's language (criteria.py).
             self.fields["met"].choices = [(c.order, gettext(c.text)) for c in chosen.items.all()]
+        self.chosen_set = chosen
+
+    def met_count(self) -> int:
+        """Count the criteria ticked so far (bound data, or the values carried over)."""
+        if self.is_bound:
+            return len(self.data.getlist("met")) if hasattr(self.data, "getlist") else 0
+        return len(self.initial.get("met") or [])
+
+
+# The phone's camera opens straight from the photo field; JPEG and PNG are what we keep.
+PHOTO_WIDGET = forms.ClearableFileInput(
+    attrs={"accept": "image/jpeg,image/png", "capture": "environment"}
+)
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(label=_("Foto (JPEG/PNG)"))
+    image = forms.FileField(label=_("Foto (JPEG/PNG)"), widget=PHOTO_WIDGET)
     caption = forms.CharField(label=_("Keterangan"), required=False, max_length=200)
     consent_by = forms.CharField(
         label=_("Nama yang memberi izin difoto (persetujuan)"), max_length=150
     )
+
+
+class VisitPhotoForm(forms.Form):
+    """The photo part of the visit page: optional, but a photo needs a named consent."""
+
+    image = forms.FileField(label=_("Foto (JPEG/PNG)"), required=False, widget=PHOTO_WIDGET)
+    caption = forms.CharField(label=_("Keterangan foto"), required=False, max_length=200)
+    consent_by = forms.CharField(
+        label=_("Nama yang memberi izin difoto (persetujuan)"), required=False, max_length=150
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not (data.get("consent_by") or "").strip():
+            self.add_error(
+                "consent_by",
+                _("Foto hanya boleh disimpan dengan persetujuan: isi nama pemberi izin."),
+            )
+        return data
 
 
 class DecisionForm(forms.Form):
