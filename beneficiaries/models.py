@@ -517,6 +517,7 @@ class Complaint(models.Model):
     class Kind(models.TextChoices):
         DISPUTE = "dispute", _("Keberatan atas keputusan")
         MISSED = "missed", _("Keluarga miskin yang terlewat")
+        AID_NOT_RECEIVED = "unreceived", _("Bantuan tidak sampai")
         OTHER = "other", _("Lainnya")
 
     class Channel(models.TextChoices):

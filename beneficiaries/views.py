@@ -698,7 +698,10 @@ def complaint(request, pk: int):
 
 @public_view
 def complaint_public(request):
-    form = ComplaintForm(request.POST or None)
+    # The home page links "help did not arrive" here with that kind already chosen.
+    kind = request.GET.get("jenis")
+    initial = {"kind": kind} if kind in Complaint.Kind.values else {}
+    form = ComplaintForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             complaint = _complaint_from_form(form, channel=Complaint.Channel.PUBLIC, actor=None)

@@ -15,6 +15,33 @@
     update();
   });
 
+  /* Kecamatan then desa: choosing a kecamatan narrows the desa list to its villages. Without
+     JavaScript both lists are complete and the server checks that they agree. */
+  document.querySelectorAll("select[data-district-for]").forEach(function (district) {
+    var village = document.getElementById(district.getAttribute("data-district-for"));
+    if (!village) return;
+    var all = Array.prototype.map.call(village.options, function (o) {
+      return { value: o.value, text: o.text, district: o.getAttribute("data-district") };
+    });
+    function narrow() {
+      var chosen = district.value;
+      var keep = village.value;
+      var ts = village.tomselect;
+      if (ts) { ts.clear(true); ts.clearOptions(); }
+      village.innerHTML = "";
+      all.forEach(function (o) {
+        if (!o.value || !chosen || o.district === chosen) {
+          var option = new Option(o.text, o.value, false, o.value === keep);
+          option.setAttribute("data-district", o.district || "");
+          village.add(option);
+          if (ts && o.value) ts.addOption({ value: o.value, text: o.text });
+        }
+      });
+      if (ts) { ts.refreshOptions(false); if (keep && village.querySelector('option[value="' + keep + '"]')) ts.setValue(keep, true); }
+    }
+    district.addEventListener("change", narrow);
+    if (district.value) narrow();
+  });
   /* Searchable selects (Tom Select, served by us). A select with data-search-url loads its
      options from that address as the user types; others search their own options. */
   if (window.TomSelect) {
@@ -48,31 +75,4 @@
     });
   }
 
-  /* Kecamatan then desa: choosing a kecamatan narrows the desa list to its villages. Without
-     JavaScript both lists are complete and the server checks that they agree. */
-  document.querySelectorAll("select[data-district-for]").forEach(function (district) {
-    var village = document.getElementById(district.getAttribute("data-district-for"));
-    if (!village) return;
-    var all = Array.prototype.map.call(village.options, function (o) {
-      return { value: o.value, text: o.text, district: o.getAttribute("data-district") };
-    });
-    function narrow() {
-      var chosen = district.value;
-      var keep = village.value;
-      var ts = village.tomselect;
-      if (ts) { ts.clear(true); ts.clearOptions(); }
-      village.innerHTML = "";
-      all.forEach(function (o) {
-        if (!o.value || !chosen || o.district === chosen) {
-          var option = new Option(o.text, o.value, false, o.value === keep);
-          option.setAttribute("data-district", o.district || "");
-          village.add(option);
-          if (ts && o.value) ts.addOption({ value: o.value, text: o.text });
-        }
-      });
-      if (ts) { ts.refreshOptions(false); if (keep && village.querySelector('option[value="' + keep + '"]')) ts.setValue(keep, true); }
-    }
-    district.addEventListener("change", narrow);
-    if (district.value) narrow();
-  });
 })();
