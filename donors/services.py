@@ -59,6 +59,13 @@ DONOR_FIELDS = [
 ]
 
 
+GIFT_CHANNEL_LOCATIONS = {
+    Contribution.Channel.CASH: ("cash",),
+    Contribution.Channel.TRANSFER: ("bank",),
+    Contribution.Channel.INSTITUTION: ("bank", "cash"),
+}
+
+
 # --- Donors ----------------------------------------------------------------------------
 @transaction.atomic
 def donor_save(*, form, actor) -> Donor:
@@ -73,6 +80,21 @@ def donor_save(*, form, actor) -> Donor:
         actor=actor,
         changes=diff(before, snapshot(donor, DONOR_FIELDS)),
     )
+    return donor
+
+
+@transaction.atomic
+def donor_create(*, kind: str, name: str, actor) -> Donor:
+    """Register a donor from the gift form: a person, company or institution, by name."""
+    name = (name or "").strip()
+    if not name:
+        raise DonorError(_("Nama donatur wajib diisi."))
+    if kind not in Donor.Kind.values:
+        raise DonorError(_("Jenis donatur tidak dikenal."))
+    if kind == Donor.Kind.CIVIL_SERVANT:
+        raise DonorError(_("PNS didaftarkan dengan NIP dan OPD lewat halaman Donatur baru."))
+    donor = Donor.objects.create(kind=kind, name=name)
+    audit_log(donor, "donors.donor.created", actor=actor, changes={"kind": kind, "name": name})
     return donor
 
 
@@ -308,6 +330,14 @@ def gift_record(
         raise DonorError(_("Potongan gaji dicatat lewat impor berkas gaji."))
     if channel == Contribution.Channel.TRANSFER and not proof:
         raise DonorError(_("Transfer bank wajib disertai bukti transfer."))
+    # Money lands where it was really received: cash at the desk in the cash box, a transfer
+    # in a bank account; otherwise the cash count and the bank reconciliation never agree.
+    allowed = GIFT_CHANNEL_LOCATIONS.get(channel, ())
+    if getattr(location, "kind", None) not in allowed:
+        raise DonorError(
+            _("%(channel)s tidak dapat diterima di %(location)s.")
+            % {"channel": Contribution.Channel(channel).label, "location": location}
+        )
     if not donor.is_active:
         raise DonorError(_("Donatur ini sudah digabung atau nonaktif."))
     if date > timezone.localdate():

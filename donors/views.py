@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -367,27 +367,47 @@ def gift_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            contribution = services.gift_record(
-                donor=data["donor"],
-                fund=data["fund"],
-                location=data["location"],
-                amount=data["amount"],
-                date=data["date"],
-                channel=data["channel"],
-                proof=data.get("proof"),
-                note=data.get("note", ""),
-                actor=request.user,
-            )
+            # A donor added on the form exists only if the gift is recorded too.
+            with transaction.atomic():
+                donor = data["donor"] or services.donor_create(
+                    kind=data["new_donor_kind"], name=data["new_donor_name"], actor=request.user
+                )
+                contribution = services.gift_record(
+                    donor=donor,
+                    fund=data["fund"],
+                    location=data["location"],
+                    amount=data["amount"],
+                    date=data["date"],
+                    channel=data["channel"],
+                    proof=data.get("proof"),
+                    note=data.get("note", ""),
+                    actor=request.user,
+                )
         except DonorError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Sumbangan dicatat dan tanda terima dibuat."))
             return redirect("donors:contribution_detail", pk=contribution.pk)
-    return render(
-        request,
-        "donors/form.html",
-        {"form": form, "title": _("Catat sumbangan"), "multipart": True},
-    )
+    return render(request, "donors/gift_form.html", {"form": form})
+
+
+@staff_view(read=READ)
+def donor_search(request):
+    """Answer the gift form's donor picker: up to 20 active donors matching a name or NIP."""
+    query = (request.GET.get("q") or "").strip()
+    results = []
+    if len(query) >= 2:
+        donors = Donor.objects.filter(is_active=True)
+        if query.isdigit():
+            donors = donors.filter(nip__startswith=query)
+        else:
+            donors = donors.filter(name__icontains=query)
+        for donor in donors.select_related("opd").order_by("name")[:20]:
+            detail = donor.nip or donor.get_kind_display()
+            if donor.opd_id:
+                detail = f"{detail} · {donor.opd.name}"
+            results.append({"id": donor.pk, "text": f"{donor.name} ({detail})"})
+    return JsonResponse({"results": results})
 
 
 def _gift_initial(request) -> dict:

@@ -183,7 +183,22 @@ def contribution_new(request):
         else:
             messages.success(request, _("Penerimaan dicatat."))
             return redirect("funds:transaction", pk=txn.pk)
-    return render(request, "funds/form.html", {"form": form, "title": _("Catat penerimaan")})
+    return render(
+        request,
+        "funds/form.html",
+        {
+            "form": form,
+            "title": _("Penerimaan lain (bukan sumbangan)"),
+            # Two forms take money in; each says what it is for and where the other one is.
+            "intro": _(
+                "Untuk uang masuk yang bukan sumbangan donatur: jasa giro atau bunga bank, "
+                "pengembalian sisa bantuan, koreksi. Tidak ada tanda terima. Sumbangan dari "
+                "donatur dicatat di Donatur › Catat sumbangan agar donatur mendapat tanda terima."
+            ),
+            "other_href": reverse("donors:gift_create"),
+            "other_label": _("Catat sumbangan donatur"),
+        },
+    )
 
 
 @staff_view(read=TREASURY, write=TREASURY)
