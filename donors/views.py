@@ -36,6 +36,7 @@ from donors.selectors import (
     contributions_of_user,
     donor_list,
     donor_statement,
+    latest_due_month,
     receipt_for_public,
     receipts_of_import,
 )
@@ -471,7 +472,8 @@ def arrears(request):
     try:
         month = parse_period(request.GET.get("bulan", ""))
     except ValueError:
-        month = timezone.localdate().replace(day=1)
+        # By default the latest month that is due: on the 1st, this month is not late yet.
+        month = latest_due_month()
     report = arrears_for_month(scheme=scheme, month=month) if scheme else None
     if report and request.GET.get("export") in ("csv", "xlsx"):
         from core.exports import export_response

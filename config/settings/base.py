@@ -138,6 +138,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A month's payroll deduction is due by this day of the following month (the OPD treasurer
+# remits after the salaries are paid); arrears count only months whose due day has passed.
+KENANGA_PAYROLL_DUE_DAY = min(env.get_int("PAYROLL_DUE_DAY", 10, minimum=1), 28)
 KENANGA_MAX_UPLOAD_BYTES = env.get_int("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
