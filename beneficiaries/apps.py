@@ -27,7 +27,7 @@ class BeneficiariesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_restore_shipped_data, sender=self)
 
-        from core.registry import register_nav, register_panel
+        from core.registry import register_figure, register_nav, register_queue
         from core.roles import Role
 
         staff = [
@@ -81,8 +81,7 @@ class BeneficiariesConfig(AppConfig):
         register_nav(
             _("Statistik desa"), "beneficiaries:statistics", staff, order=37, icon="bar-chart"
         )
-        register_panel(
-            "beneficiaries/panel_households.html",
-            [Role.VERIFIER, Role.HEAD, Role.AUDITOR, Role.ADMIN],
-            order=30,
-        )
+        from beneficiaries import dashboard
+
+        register_queue(dashboard.queue, [Role.VERIFIER, Role.HEAD])
+        register_figure(dashboard.figures, [Role.VERIFIER, Role.HEAD, Role.AUDITOR, Role.ADMIN])

@@ -57,6 +57,60 @@ NAV: list[NavItem] = []
 PANELS: list[Panel] = []
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of a dashboard's work queue: what waits, how many, where to act."""
+
+    label: str
+    count: int
+    href: str = ""
+    tone: str = "warning"  # "danger" for what is overdue
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One key figure on a dashboard, shown as a card."""
+
+    label: str
+    value: str
+    icon: str = "graph-up"
+    href: str = ""
+    note: str = ""
+    tone: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardSource:
+    func: object  # callable(user) -> list[QueueRow] or list[Figure]
+    roles: frozenset[str]
+
+
+QUEUES: list[DashboardSource] = []
+FIGURES: list[DashboardSource] = []
+
+
+def register_queue(func, roles) -> None:
+    """Add work to the dashboards of these roles: func(user) returns QueueRow items."""
+    if not any(source.func is func for source in QUEUES):
+        QUEUES.append(DashboardSource(func, frozenset(str(r) for r in roles)))
+
+
+def register_figure(func, roles) -> None:
+    """Add key figures to the dashboards of these roles: func(user) returns Figure items."""
+    if not any(source.func is func for source in FIGURES):
+        FIGURES.append(DashboardSource(func, frozenset(str(r) for r in roles)))
+
+
+def collect(sources, user) -> list:
+    """Call every source meant for one of the user's roles; return their items in order."""
+    items = []
+    for source in visible(sources, user):
+        items.extend(source.func(user))
+    return sorted(items, key=lambda item: item.order)
+
+
 def register_group(key: str, label, icon: str = "folder", order: int = 100) -> None:
     """Declare a task group of the menu (idempotent: the first declaration wins)."""
     GROUPS.setdefault(key, NavGroup(key, label, icon, order))

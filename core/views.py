@@ -10,7 +10,7 @@ from core.forms import OrganisationForm
 from core.models import AuditEntry, Job
 from core.organisation import get_organisation
 from core.permissions import has_mfa, public_view, staff_view
-from core.registry import PANELS, visible
+from core.registry import FIGURES, PANELS, QUEUES, collect, visible
 from core.roles import ALL_ROLES, Role
 from core.services import organisation_save
 from core.tables import AuditTable
@@ -23,9 +23,17 @@ def home(request):
 
 @staff_view(read=ALL_ROLES, mfa_exempt=True)
 def dashboard(request):
+    """Lead with the work waiting for the user's roles, then the key figures, then the panels."""
     panels = visible(PANELS, request.user)
     return render(
-        request, "core/dashboard.html", {"panels": panels, "user_has_mfa": has_mfa(request.user)}
+        request,
+        "core/dashboard.html",
+        {
+            "queue": collect(QUEUES, request.user),
+            "figures": collect(FIGURES, request.user),
+            "panels": panels,
+            "user_has_mfa": has_mfa(request.user),
+        },
     )
 
 

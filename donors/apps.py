@@ -7,7 +7,7 @@ class DonorsConfig(AppConfig):
     verbose_name = _("Donatur dan sumbangan")
 
     def ready(self):
-        from core.registry import register_nav, register_panel
+        from core.registry import register_figure, register_nav, register_panel, register_queue
         from core.roles import Role
 
         staff = [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN]
@@ -33,5 +33,9 @@ class DonorsConfig(AppConfig):
             group="mine",
             icon="heart",
         )
-        register_panel("donors/panel_contributions.html", staff, order=200)
+        from donors import dashboard
+
+        register_queue(dashboard.queue, [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD])
+        register_figure(dashboard.figures, staff)
+        register_figure(dashboard.contributor_figures, [Role.CONTRIBUTOR])
         register_panel("donors/panel_mine.html", [Role.CONTRIBUTOR], order=200)

@@ -7,7 +7,7 @@ class FundsConfig(AppConfig):
     verbose_name = _("Dana dan buku besar")
 
     def ready(self):
-        from core.registry import register_nav, register_panel
+        from core.registry import register_figure, register_nav, register_panel, register_queue
         from core.roles import Role
 
         readers = [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN]
@@ -24,3 +24,7 @@ class FundsConfig(AppConfig):
             icon="file-earmark-bar-graph",
         )
         register_panel("funds/panel_balances.html", readers, order=20)
+        from funds import dashboard
+
+        register_queue(dashboard.queue, [Role.TREASURER, Role.HEAD])
+        register_figure(dashboard.figures, readers)
