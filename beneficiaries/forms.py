@@ -258,6 +258,13 @@ class DecisionForm(forms.Form):
 
 
 class LetterForm(forms.Form):
+    addressee = forms.CharField(
+        label=_("Kepada Yth."),
+        max_length=200,
+        required=False,
+        initial="Pimpinan Instansi/Lembaga Pemberi Bantuan",
+        help_text=_("Mis. Direktur RSUD dr. Soehadi Prijonegoro, atau Kepala Dinas Sosial."),
+    )
     reason = forms.ChoiceField(label=_("Alasan"), choices=EmergencyLetter.Reason.choices)
     description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}))
 

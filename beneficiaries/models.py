@@ -442,6 +442,10 @@ class EmergencyLetter(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="letters")
     reason = models.CharField(_("alasan"), max_length=10, choices=Reason.choices)
     description = models.TextField(_("uraian"))
+    # The "Kepada Yth." of the letter: the office or body asked to help.
+    addressee = models.CharField(
+        _("kepada"), max_length=200, default="Pimpinan Instansi/Lembaga Pemberi Bantuan"
+    )
     valid_from = models.DateField(_("berlaku mulai"))
     valid_until = models.DateField(_("berlaku sampai"))
     check_token = models.CharField(max_length=32, unique=True, default=_token, editable=False)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from django.utils import formats
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from beneficiaries.models import Card, EmergencyLetter, Household, Membership
 from core.organisation import get_organisation
-from core.pdf import STYLES, escape, pdf_response, qr_code, render_pdf, signature_block
+from core.pdf import (
+    STYLES,
+    escape,
+    pdf_response,
+    place_and_date,
+    qr_code,
+    render_pdf,
+    signature_block,
+)
 
 __all__ = ["card_pdf", "letter_pdf", "pdf_response"]
 
@@ -73,28 +81,59 @@ def card_pdf(*, card: Card, check_url: str) -> bytes:
 
 
 def letter_pdf(*, letter: EmergencyLetter, check_url: str) -> bytes:
+    """Render the emergency letter as a letter: number, subject, addressee, body, signature."""
     org = get_organisation()
+    head = Table(
+        [
+            ["Nomor", ":", letter.number, place_and_date(org, letter.valid_from)],
+            ["Lampiran", ":", "-", ""],
+            [
+                "Perihal",
+                ":",
+                Paragraph("<b>Rekomendasi Bantuan Keadaan Darurat</b>", STYLES["Normal"]),
+                "",
+            ],
+        ],
+        colWidths=[22 * mm, 4 * mm, 84 * mm, 60 * mm],
+    )
+    head.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (3, 0), (3, 0), "RIGHT")])
+    )
     rows = _identity_rows(letter.household) + [
-        ["Nomor surat", letter.number],
-        ["Alasan", letter.get_reason_display()],
+        ["Keadaan darurat", letter.get_reason_display()],
         ["Berlaku", f"{_date(letter.valid_from)} s.d. {_date(letter.valid_until)}"],
     ]
     story = [
+        head,
+        Spacer(1, 6 * mm),
+        Paragraph("Kepada Yth.", STYLES["Normal"]),
+        Paragraph(f"<b>{escape(letter.addressee)}</b>", STYLES["Normal"]),
+        Paragraph("di tempat", STYLES["Normal"]),
+        Spacer(1, 6 * mm),
+        Paragraph("Dengan hormat,", STYLES["Normal"]),
+        Spacer(1, 2 * mm),
         Paragraph(
             escape(
-                "Dengan ini kami merekomendasikan keluarga berikut untuk mendapat bantuan "
-                "karena keadaan darurat. Surat ini berlaku satu bulan."
+                "Bersama ini kami merekomendasikan keluarga berikut untuk mendapat bantuan "
+                "karena mengalami keadaan darurat:"
             ),
-            STYLES["Normal"],
+            STYLES["Justify"],
         ),
-        Spacer(1, 4 * mm),
+        Spacer(1, 3 * mm),
         _body(rows, check_url),
-        Spacer(1, 8 * mm),
-        signature_block(
-            [(org.signatory_title or "Kepala", org.signatory_name, org.signatory_nip)],
-            place_date=_date(letter.valid_from),
+        Spacer(1, 3 * mm),
+        Paragraph("<b>Uraian keadaan</b> (hasil pemeriksaan petugas):", STYLES["Normal"]),
+        Paragraph(escape(letter.description).replace("\n", "<br/>"), STYLES["Justify"]),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            escape(
+                "Surat ini berlaku satu bulan sejak tanggal diterbitkan. Keabsahannya dapat "
+                "diperiksa dengan memindai kode QR. Atas perhatian dan bantuan Bapak/Ibu, "
+                "kami mengucapkan terima kasih."
+            ),
+            STYLES["Justify"],
         ),
+        Spacer(1, 8 * mm),
+        signature_block([(org.signatory_title or "Kepala", org.signatory_name, org.signatory_nip)]),
     ]
-    return render_pdf(
-        title="SURAT REKOMENDASI KEADAAN DARURAT", story=story, org=org, footer_note=letter.number
-    )
+    return render_pdf(title="", story=story, org=org, footer_note=letter.number)

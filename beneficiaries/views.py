@@ -72,7 +72,9 @@ from beneficiaries.services import (
 from beneficiaries.tables import ComplaintTable, DecisionQueueTable, HouseholdTable
 from beneficiaries.tasks import national_list_import
 from core.exports import export_response, table_export_response
+from core.links import site_url
 from core.models import Job
+from core.pdf import official_document
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
 
@@ -412,16 +414,18 @@ def decide(request, pk: int):
 
 # --- cards and letters ------------------------------------------------------------
 @staff_view(read=READERS)
+@official_document
 def card_pdf(request, pk: int):
     card = get_object_or_404(Card.objects.select_related("household__village"), pk=pk)
-    url = request.build_absolute_uri(reverse("beneficiaries:check", args=[card.check_token]))
+    url = site_url(reverse("beneficiaries:check", args=[card.check_token]))
     return pdfs.pdf_response(pdfs.card_pdf(card=card, check_url=url), card.number.replace("/", "-"))
 
 
 @staff_view(read=READERS)
+@official_document
 def letter_pdf(request, pk: int):
     letter = get_object_or_404(EmergencyLetter.objects.select_related("household__village"), pk=pk)
-    url = request.build_absolute_uri(reverse("beneficiaries:check", args=[letter.check_token]))
+    url = site_url(reverse("beneficiaries:check", args=[letter.check_token]))
     return pdfs.pdf_response(
         pdfs.letter_pdf(letter=letter, check_url=url), letter.number.replace("/", "-")
     )

@@ -24,6 +24,12 @@ class OrganisationForm(forms.ModelForm):
             validate_document(logo, allowed=("png", "jpeg"), max_bytes=1024 * 1024)
         return logo
 
+    def clean_emblem(self):
+        emblem = self.cleaned_data.get("emblem")
+        if emblem and hasattr(emblem, "content_type"):
+            validate_document(emblem, allowed=("png", "jpeg"), max_bytes=1024 * 1024)
+        return emblem
+
     def clean(self):
         data = super().clean()
         if data.get("legal_status") == Organisation.LegalStatus.ZAKAT_BODY and not data.get(

@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 
 from core.money import format_rupiah, terbilang
 from core.organisation import get_organisation
-from core.pdf import STYLES, data_table, escape, render_pdf, signature_block
+from core.pdf import STYLES, data_table, escape, place_and_date, render_pdf, signature_block
 from donors.models import Receipt
 from donors.selectors import Statement
 
@@ -118,7 +118,7 @@ def _receipt_flowables(receipt: Receipt, org, *, with_title: bool = True) -> lis
                 ("Bendahara", org.treasurer_signatory_name, org.treasurer_signatory_nip),
                 (org.signatory_title or "Pimpinan", org.signatory_name, org.signatory_nip),
             ],
-            place_date=_date(receipt.issued_on),
+            place_date=place_and_date(org, receipt.issued_on),
         )
     )
     return flowables

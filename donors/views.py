@@ -10,7 +10,7 @@ from django_tables2 import RequestConfig
 
 from core.exports import table_export_response
 from core.models import Job
-from core.pdf import pdf_response
+from core.pdf import official_document, pdf_response
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
 from donors import services, tasks
@@ -190,6 +190,7 @@ def _year(request) -> int:
 
 
 @staff_view(read=READ_OWN)
+@official_document
 def donor_statement_pdf(request, pk: int):
     donor = _get_donor_for_user(request, pk)
     year = _year(request)
@@ -344,6 +345,7 @@ def import_reverse(request, pk: int):
 
 
 @staff_view(read=READ)
+@official_document
 def import_receipts_pdf(request, pk: int):
     imp = _get_import_for_user(request, pk)
     data = receipts_pdf(receipts_of_import(payroll_import=imp))
@@ -448,6 +450,7 @@ def contribution_reverse(request, pk: int):
 
 
 @staff_view(read=READ_OWN)
+@official_document
 def receipt_pdf(request, pk: int):
     receipt = _get_receipt_for_user(request, pk)
     return pdf_response(

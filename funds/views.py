@@ -15,9 +15,18 @@ from django_tables2 import RequestConfig
 
 from core.audit import audit_trail_for
 from core.exports import export_response, table_export_response
+from core.links import public_url
 from core.money import format_rupiah
 from core.organisation import get_organisation
-from core.pdf import data_table, pdf_response, qr_code, render_pdf, signature_block
+from core.pdf import (
+    data_table,
+    official_document,
+    pdf_response,
+    place_and_date,
+    qr_code,
+    render_pdf,
+    signature_block,
+)
 from core.permissions import require_write, staff_view
 from core.roles import Role
 from core.tables import AuditTable
@@ -392,6 +401,7 @@ def statements(request):
 
 
 @staff_view(read=READERS)
+@official_document
 def statements_pdf(request):
     form, date_from, date_to = _period(request)
     figures = statements_for_period(date_from=date_from, date_to=date_to)
@@ -443,9 +453,9 @@ def statements_pdf(request):
                 numeric_columns=[1],
             )
         )
-    url = request.build_absolute_uri(
-        reverse("funds:statements") + f"?date_from={date_from}&date_to={date_to}"
-    )
+    # The QR code leads to a page the public may open (the published reports once the
+    # transparency pages exist, the public home page until then), never to a staff login.
+    url = public_url("transparency:reports", "transparency:home", "core:home")
     signed = (
         _("Disahkan %(d)s oleh %(n)s")
         % {
@@ -462,7 +472,7 @@ def statements_pdf(request):
                 (_("Bendahara"), org.treasurer_signatory_name, org.treasurer_signatory_nip),
                 (org.signatory_title or _("Kepala"), org.signatory_name, org.signatory_nip),
             ],
-            place_date=formats.date_format(timezone.localdate(), "j M Y"),
+            place_date=place_and_date(org),
         ),
         qr_code(url),
     ]

@@ -117,6 +117,11 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 
 # --- Language, time, money ------------------------------------------------
 LANGUAGE_CODE = "id"
+# Official documents (receipts, cards, letters, statements) are written in this language
+# whatever the clerk's screen shows; Indonesian unless the organisation chooses otherwise.
+KENANGA_DOCUMENT_LANGUAGE = env.get_str("DOCUMENT_LANGUAGE", "id")
+if KENANGA_DOCUMENT_LANGUAGE not in ("id", "en"):
+    raise env.EnvError("Environment variable DOCUMENT_LANGUAGE: expected id or en.")
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.get_str("TIME_ZONE", "Asia/Jakarta")
