@@ -565,6 +565,9 @@ def payroll_import_commit(
             raise DonorError(_("Data berubah sejak pratinjau: unggah berkas sekali lagi."))
         if progress:
             progress(0, check.count)
+        # Counted before booking: booking gives the new donors their ids, after which
+        # the check no longer sees them as new (the page said "0 new donors").
+        new_donor_count = check.new_donor_count
         try:
             with transaction.atomic():
                 _payroll_rows_book(imp, check, actor=actor, progress=progress)
@@ -575,7 +578,7 @@ def payroll_import_commit(
             ) from None
         imp.status = PayrollImport.Status.COMMITTED
         imp.committed_at = timezone.now()
-        imp.new_donor_count = check.new_donor_count
+        imp.new_donor_count = new_donor_count
         imp.flagged_count = check.flagged_count
         try:
             with transaction.atomic():
@@ -599,7 +602,7 @@ def payroll_import_commit(
             changes={
                 "rows": check.count,
                 "total": check.total,
-                "new_donors": check.new_donor_count,
+                "new_donors": new_donor_count,
                 "flagged": check.flagged_count,
                 "transaction": imp.transaction_id,
             },
@@ -683,6 +686,13 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
         progress(check.count // 2, check.count)
     payroll, recorded = Contribution.Channel.PAYROLL.value, Contribution.Status.RECORDED.value
     creator_id = creator.pk if creator else None
+    # The preview's notes speak of what will happen; once booked they say what was done.
+    booked = {
+        _("Donatur baru: akan dibuat dan didaftarkan pada skema."): _(
+            "Donatur baru: dibuat dan didaftarkan pada skema."
+        ),
+        _("Belum terdaftar pada skema: akan didaftarkan."): _("Didaftarkan pada skema."),
+    }
     contribution_ids = insert_rows(
         Contribution,
         [
@@ -716,7 +726,7 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
                 recorded,
                 imp.pk,
                 r.enrolment_id,
-                "; ".join(r.flags)[:200],
+                "; ".join(booked.get(f, f) for f in r.flags)[:200],
                 "",
                 "",
                 tx.pk,

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.models import Job
 
@@ -77,7 +78,8 @@ def payroll_import_commit_task(import_id: int, job_id: int, actor_id: int | None
         status=Job.Status.DONE,
         done=imp.row_count,
         total=imp.row_count,
-        message=f"{imp.row_count} baris dibukukan",
+        message=ngettext("%(n)d baris dibukukan", "%(n)d baris dibukukan", imp.row_count)
+        % {"n": imp.row_count},
         finished_at=timezone.now(),
         result_url=url,
     )

@@ -174,3 +174,17 @@ def test_the_two_money_in_forms_say_what_each_is_for(books, personas, login):
     assert "bukan sumbangan" in body and reverse("donors:gift_create") in body
     body = login(books["manager"]).get(reverse("donors:gift_create")).content.decode()
     assert "tanda terima bernomor" in body
+
+
+def test_every_import_page_offers_a_template_file(personas, login):
+    from django.contrib.staticfiles import finders
+
+    pages = [
+        (personas["fund_manager"], reverse("donors:import_upload")),
+        (personas["head"], reverse("beneficiaries:import_upload")),
+        (personas["treasurer"], reverse("funds:reconciliation")),
+    ]
+    for user, url in pages:
+        body = login(user).get(url).content.decode()
+        href = body.split('data-testid="import-template"')[0].rsplit('href="', 1)[1].split('"')[0]
+        assert finders.find(href.removeprefix("/static/")), href
