@@ -133,8 +133,8 @@ def letterhead(org) -> list:
     )
     return [
         table,
-        HRFlowable(width="100%", thickness=2, color=colors.black, spaceBefore=1, spaceAfter=1),
-        HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=0, spaceAfter=0),
+        HRFlowable(width="100%", thickness=2, color=colors.black, spaceBefore=1, spaceAfter=2),
+        HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=1.2, spaceAfter=0),
         Spacer(1, 6 * mm),
     ]
 

@@ -125,3 +125,29 @@ def test_qr_addresses_use_the_configured_site_address_not_the_request(settings, 
     assert site_url(reverse("beneficiaries:check", args=[letter.check_token])).startswith(
         "https://kenanga.sragenkab.go.id/rumah-tangga/cek/"
     )
+
+
+def test_the_household_card_is_an_id1_card_front_and_back_with_its_members(personas):
+    from beneficiaries.models import Grade
+    from beneficiaries.pdfs import CARD_H, CARD_W, cards_pdf
+    from beneficiaries.services import card_issue
+    from tests.beneficiaries import factories
+
+    assert (round(CARD_W / 2.834645669, 1), round(CARD_H / 2.834645669, 1)) == (85.6, 54.0)
+    cards = [
+        (
+            card_issue(
+                household=factories.household(members=3),
+                grade=Grade.POOR,
+                actor=personas[Role.HEAD],
+            ),
+            "https://x/cek/1/",
+        )
+        for _ in range(5)
+    ]
+    reader = PdfReader(io.BytesIO(cards_pdf(cards)))
+    assert len(reader.pages) == 2  # four cards to an A4 sheet
+    assert round(float(reader.pages[0].mediabox.height)) == 842  # A4
+    text = reader.pages[0].extract_text()
+    assert "ANGGOTA KELUARGA" in text and "Warga 2" in text and "Warga 3" in text
+    assert "KARTU KELUARGA MISKIN" in text
