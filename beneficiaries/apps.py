@@ -62,12 +62,16 @@ class BeneficiariesConfig(AppConfig):
             icon="chat-left-text",
         )
         register_nav(
-            _("Loket pendaftaran"), "beneficiaries:desk", casework, order=34, icon="person-plus"
+            _("Loket pendaftaran"),
+            "beneficiaries:desk",
+            [Role.VERIFIER, Role.HEAD],
+            order=34,
+            icon="person-plus",
         )
         register_nav(
             _("Impor daftar nasional"),
             "beneficiaries:import_upload",
-            casework,
+            [Role.VERIFIER, Role.HEAD],
             order=35,
             icon="upload",
         )
