@@ -179,6 +179,32 @@ class Statement:
         return [m for m in self.months if m.short > 0]
 
 
+def donor_statement_years(*, donor: Donor) -> list[dict]:
+    """Return the years a statement exists for (first gift or enrolment to now), newest first,
+    each with the total given that year."""
+    first_gift = (
+        Contribution.objects.filter(donor=donor, status=Contribution.Status.RECORDED)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    first_enrolment = donor.enrolments.order_by("start").values_list("start", flat=True).first()
+    starts = [d.year for d in (first_gift, first_enrolment) if d]
+    if not starts:
+        return []
+    totals = dict(
+        Contribution.objects.filter(donor=donor, status=Contribution.Status.RECORDED)
+        .values_list("date__year")
+        .annotate(total=Sum("amount"))
+        .values_list("date__year", "total")
+    )
+    this_year = timezone.localdate().year
+    return [
+        {"year": y, "total": totals.get(y, Decimal("0"))}
+        for y in range(this_year, min(starts) - 1, -1)
+    ]
+
+
 def donor_statement(*, donor: Donor, year: int, until: dt.date | None = None) -> Statement:
     """Return expected vs received per month of `year`, and every valid gift of that year."""
     until = until or dt.date.today()

@@ -36,6 +36,7 @@ from donors.selectors import (
     contributions_of_user,
     donor_list,
     donor_statement,
+    donor_statement_years,
     latest_due_month,
     receipt_for_public,
     receipts_of_import,
@@ -194,7 +195,14 @@ def _year(request) -> int:
 def donor_statement_pdf(request, pk: int):
     donor = _get_donor_for_user(request, pk)
     year = _year(request)
-    data = statement_pdf(donor_statement(donor=donor, year=year))
+    statement = donor_statement(donor=donor, year=year)
+    if not statement.gifts and not statement.expected_total:
+        # An empty statement with a signature under it says nothing true: refuse it.
+        messages.info(request, _("Tidak ada sumbangan pada tahun %(year)s.") % {"year": year})
+        if request.user.has_role(Role.CONTRIBUTOR) and donor.user_id == request.user.pk:
+            return redirect("donors:my")
+        return redirect("donors:donor_detail", pk=donor.pk)
+    data = statement_pdf(statement)
     return pdf_response(data, f"rekap-sumbangan-{donor.pk}-{year}")
 
 
@@ -512,7 +520,7 @@ def my_contributions(request):
             "donor": donor,
             "gifts": gifts,
             "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "years": donor_statement_years(donor=donor) if donor else [],
             "statement": donor_statement(donor=donor, year=year) if donor else None,
         },
     )

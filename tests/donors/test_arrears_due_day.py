@@ -87,3 +87,26 @@ def test_a_month_not_yet_due_is_shown_as_not_yet_received(enrolled, personas, lo
         .content.decode()
     )
     assert "belum jatuh tempo" in body
+
+
+def test_statement_years_start_at_the_donors_first_gift_or_enrolment(enrolled):
+    from donors.selectors import donor_statement_years
+
+    _, donor = enrolled
+    years = [y["year"] for y in donor_statement_years(donor=donor)]
+    from django.utils import timezone
+
+    assert years[0] == timezone.localdate().year and years[-1] == 2026
+    newcomer = Donor.objects.create(kind="individual", name="Baru")
+    assert donor_statement_years(donor=newcomer) == []
+
+
+def test_an_empty_year_gives_no_signed_statement(enrolled, personas, login):
+    from django.urls import reverse
+
+    newcomer = Donor.objects.create(kind="individual", name="Baru")
+    response = login(personas["fund_manager"]).get(
+        reverse("donors:statement_pdf", args=[newcomer.pk]), {"tahun": "2020"}
+    )
+    assert response.status_code == 302
+    assert response["Content-Type"] != "application/pdf"
