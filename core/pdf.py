@@ -35,6 +35,7 @@ from reportlab.platypus import (
 
 STYLES = getSampleStyleSheet()
 STYLES.add(ParagraphStyle("Small", parent=STYLES["Normal"], fontSize=8, leading=10))
+STYLES.add(ParagraphStyle("SmallRight", parent=STYLES["Small"], alignment=TA_RIGHT))
 STYLES.add(ParagraphStyle("Center", parent=STYLES["Normal"], alignment=TA_CENTER))
 STYLES.add(ParagraphStyle("Justify", parent=STYLES["Normal"], alignment=TA_JUSTIFY, leading=14))
 STYLES.add(ParagraphStyle("Right", parent=STYLES["Normal"], alignment=TA_RIGHT))
@@ -161,9 +162,15 @@ def data_table(
     col_widths=None,
     numeric_columns: Sequence[int] = (),
 ) -> Table:
-    body = [[Paragraph(f"<b>{escape(h)}</b>", STYLES["Small"]) for h in header]]
+    numeric = set(numeric_columns)
+
+    def style(col: int):
+        # Amounts line up on the right, as an accountant reads them.
+        return STYLES["SmallRight"] if col in numeric else STYLES["Small"]
+
+    body = [[Paragraph(f"<b>{escape(h)}</b>", style(i)) for i, h in enumerate(header)]]
     for row in rows:
-        body.append([Paragraph(escape(c), STYLES["Small"]) for c in row])
+        body.append([Paragraph(escape(c), style(i)) for i, c in enumerate(row)])
     table = Table(body, colWidths=col_widths, repeatRows=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
@@ -183,19 +190,26 @@ def render_pdf(
     org=None,
     subject: str = "",
     footer_note: str = "",
+    pagesize=A4,
 ) -> bytes:
-    """Build an A4 PDF with letterhead, the given flowables and page numbers."""
+    """Build a PDF (A4 unless `pagesize` says otherwise, e.g. landscape(A4) for wide
+    tables) with letterhead, the given flowables and page numbers."""
     with translation.override(document_language()):
         return _render_pdf(
-            title=title, story=story, org=org, subject=subject, footer_note=footer_note
+            title=title,
+            story=story,
+            org=org,
+            subject=subject,
+            footer_note=footer_note,
+            pagesize=pagesize,
         )
 
 
-def _render_pdf(*, title, story, org, subject, footer_note) -> bytes:
+def _render_pdf(*, title, story, org, subject, footer_note, pagesize) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=20 * mm,
         rightMargin=20 * mm,
         topMargin=15 * mm,
@@ -212,7 +226,7 @@ def _render_pdf(*, title, story, org, subject, footer_note) -> bytes:
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
         canvas.drawString(20 * mm, 10 * mm, f"{footer_note}  {printed_label} {printed}".strip())
-        canvas.drawRightString(190 * mm, 10 * mm, f"{page_label} {document.page}")
+        canvas.drawRightString(pagesize[0] - 20 * mm, 10 * mm, f"{page_label} {document.page}")
         canvas.restoreState()
 
     flowables = letterhead(org) if org else []

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
 
 from core.audit import audit_trail_for
 from core.exports import export_response, table_export_response
@@ -400,6 +402,10 @@ def statements(request):
     )
 
 
+# Landscape A4 less margins (257 mm): the item's name, then six amounts.
+WIDE_COLUMNS = [59 * mm] + [33 * mm] * 6
+
+
 @staff_view(read=READERS)
 @official_document
 def statements_pdf(request):
@@ -434,6 +440,7 @@ def statements_pdf(request):
         data_table(
             [_("Laporan posisi keuangan: aset")] + header[1:],
             money_rows(figures.locations + [figures.assets]),
+            col_widths=WIDE_COLUMNS,
             numeric_columns=range(1, 7),
         ),
         data_table(
@@ -441,6 +448,7 @@ def statements_pdf(request):
             money_rows(
                 figures.funds + [figures.unrestricted, figures.restricted, figures.net_assets]
             ),
+            col_widths=WIDE_COLUMNS,
             numeric_columns=range(1, 7),
         ),
     ]
@@ -482,5 +490,7 @@ def statements_pdf(request):
         org=org,
         subject=period,
         footer_note=figures.figures_hash[:16],
+        # Seven columns of rupiah need the width of a landscape page to breathe.
+        pagesize=landscape(A4),
     )
-    return pdf_response(data, f"laporan-keuangan-{date_from}-{date_to}.pdf")
+    return pdf_response(data, f"laporan-keuangan-{date_from}-{date_to}")

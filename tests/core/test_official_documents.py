@@ -151,3 +151,12 @@ def test_the_household_card_is_an_id1_card_front_and_back_with_its_members(perso
     text = reader.pages[0].extract_text()
     assert "ANGGOTA KELUARGA" in text and "Warga 2" in text and "Warga 3" in text
     assert "KARTU KELUARGA MISKIN" in text
+
+
+def test_the_financial_statements_are_a_roomy_landscape_pdf_named_once(personas, login):
+    response = login(personas[Role.HEAD]).get(reverse("funds:statements_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.pdf"')
+    assert ".pdf.pdf" not in response["Content-Disposition"]
+    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)
