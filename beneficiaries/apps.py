@@ -27,7 +27,7 @@ class BeneficiariesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_restore_shipped_data, sender=self)
 
-        from core.registry import register_nav, register_panel
+        from core.registry import register_figure, register_nav, register_queue
         from core.roles import Role
 
         staff = [
@@ -38,22 +38,54 @@ class BeneficiariesConfig(AppConfig):
             Role.AUDITOR,
             Role.ADMIN,
         ]
-        register_nav(_("Rumah tangga"), "beneficiaries:search", staff, order=30)
-        register_nav(_("Tugas kunjungan"), "beneficiaries:worklist", [Role.VERIFIER], order=31)
+        casework = [Role.VERIFIER, Role.HEAD, Role.AUDITOR, Role.ADMIN]
+        register_nav(_("Cari rumah tangga"), "beneficiaries:search", staff, order=30, icon="search")
+        register_nav(
+            _("Tugas kunjungan"),
+            "beneficiaries:worklist",
+            [Role.VERIFIER],
+            order=31,
+            icon="geo-alt",
+        )
         register_nav(
             _("Antrean keputusan"),
             "beneficiaries:decision_queue",
-            [Role.HEAD, Role.VERIFIER, Role.AUDITOR, Role.ADMIN],
+            casework,
             order=32,
+            icon="check2-square",
         )
         register_nav(
             _("Pengaduan"),
             "beneficiaries:complaint_list",
-            [Role.VERIFIER, Role.HEAD, Role.AUDITOR, Role.ADMIN],
+            casework,
             order=33,
+            icon="chat-left-text",
         )
-        register_panel(
-            "beneficiaries/panel_households.html",
-            [Role.VERIFIER, Role.HEAD, Role.AUDITOR, Role.ADMIN],
-            order=30,
+        register_nav(
+            _("Loket pendaftaran"),
+            "beneficiaries:desk",
+            [Role.VERIFIER, Role.HEAD],
+            order=34,
+            icon="person-plus",
         )
+        register_nav(
+            _("Impor daftar nasional"),
+            "beneficiaries:import_upload",
+            [Role.VERIFIER, Role.HEAD],
+            order=35,
+            icon="upload",
+        )
+        register_nav(
+            _("Verifikasi ulang"),
+            "beneficiaries:campaigns",
+            casework,
+            order=36,
+            icon="arrow-repeat",
+        )
+        register_nav(
+            _("Statistik desa"), "beneficiaries:statistics", staff, order=37, icon="bar-chart"
+        )
+        from beneficiaries import dashboard
+
+        register_queue(dashboard.queue, [Role.VERIFIER, Role.HEAD])
+        register_figure(dashboard.figures, [Role.VERIFIER, Role.HEAD, Role.AUDITOR, Role.ADMIN])

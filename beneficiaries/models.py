@@ -467,6 +467,10 @@ class EmergencyLetter(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="letters")
     reason = models.CharField(_("alasan"), max_length=10, choices=Reason.choices)
     description = models.TextField(_("uraian"))
+    # The "Kepada Yth." of the letter: the office or body asked to help.
+    addressee = models.CharField(
+        _("kepada"), max_length=200, default="Pimpinan Instansi/Lembaga Pemberi Bantuan"
+    )
     valid_from = models.DateField(_("berlaku mulai"))
     valid_until = models.DateField(_("berlaku sampai"))
     check_token = models.CharField(max_length=32, unique=True, default=_token, editable=False)
@@ -542,6 +546,7 @@ class Complaint(models.Model):
     class Kind(models.TextChoices):
         DISPUTE = "dispute", _("Keberatan atas keputusan")
         MISSED = "missed", _("Keluarga miskin yang terlewat")
+        AID_NOT_RECEIVED = "unreceived", _("Bantuan tidak sampai")
         OTHER = "other", _("Lainnya")
 
     class Channel(models.TextChoices):

@@ -145,9 +145,16 @@ def household_detail(*, pk: int) -> Household:
 
 
 def visits_for_verifier(*, verifier) -> QuerySet[HomeVisit]:
+    """Return the verifier's open visits with the head of household (`heads`) to find the house."""
+    heads = Membership.objects.filter(
+        relation=Membership.Relation.HEAD, ended_on__isnull=True
+    ).select_related("person")
     return (
         HomeVisit.objects.filter(verifier=verifier, status=HomeVisit.Status.ASSIGNED)
-        .select_related("registration__household__village")
+        .select_related("registration__household__village__parent")
+        .prefetch_related(
+            Prefetch("registration__household__memberships", queryset=heads, to_attr="heads")
+        )
         .order_by("assigned_at", "pk")
     )
 

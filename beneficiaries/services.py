@@ -496,7 +496,13 @@ def card_issue(
 
 @transaction.atomic
 def letter_issue(
-    *, household: Household, reason: str, description: str, actor, on: dt.date | None = None
+    *,
+    household: Household,
+    reason: str,
+    description: str,
+    actor,
+    on: dt.date | None = None,
+    addressee: str = "",
 ) -> EmergencyLetter:
     """Issue an emergency recommendation letter valid one month."""
     on = on or timezone.localdate()
@@ -509,6 +515,7 @@ def letter_issue(
         household=household,
         reason=reason,
         description=description.strip(),
+        **({"addressee": addressee.strip()} if addressee.strip() else {}),
         valid_from=on,
         valid_until=_one_month(on),
         issued_by=actor,

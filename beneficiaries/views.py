@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from urllib.parse import urlencode
 
@@ -29,6 +30,7 @@ from beneficiaries.forms import (
     MemberForm,
     PhotoForm,
     VisitForm,
+    VisitPhotoForm,
 )
 from beneficiaries.models import (
     Campaign,
@@ -75,7 +77,9 @@ from beneficiaries.tables import ComplaintTable, DecisionQueueTable, HouseholdTa
 from core.crypto import mask_contact
 from core.exports import export_response, table_export_response
 from core.http import client_ip, rate_limit_exceeded
+from core.links import site_url
 from core.models import Job
+from core.pdf import official_document
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
 from core.tables import RequestConfig
@@ -323,31 +327,68 @@ def worklist(request):
     return render(request, "beneficiaries/worklist.html", {"visits": visits})
 
 
+def _visit_carried_over(post) -> dict:
+    """Return what the verifier typed, as initial values: kept, but not judged yet."""
+    return {
+        "criteria_set": post.get("criteria_set"),
+        "met": post.getlist("met"),
+        "narrative": post.get("narrative", ""),
+        "proposed_grade": post.get("proposed_grade") or None,
+        "visited_on": post.get("visited_on") or dt.date.today(),
+    }
+
+
 @staff_view(read=CASEWORKERS, write=[Role.VERIFIER])
 def visit(request, pk: int):
+    """Fill in a home visit; a photo can be added at any time without losing what was typed."""
     visit = _get_visit_for_user(request, pk, write=request.method == "POST")
-    form = VisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit_submit(
-                visit=visit,
-                criteria_set=data["criteria_set"],
-                met=data["met"],
-                narrative=data["narrative"],
-                proposed_grade=data["proposed_grade"],
-                visited_on=data["visited_on"],
-                actor=request.user,
-            )
-        except BeneficiaryError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, _("Hasil kunjungan dikirim ke antrean keputusan."))
-            return redirect("beneficiaries:worklist")
+    if request.method != "POST":
+        form, photo_form = VisitForm(), VisitPhotoForm(prefix="photo")
+    else:
+        photo_form = VisitPhotoForm(request.POST, request.FILES, prefix="photo")
+        wants_photo_only = request.POST.get("action") == "photo"
+        if photo_form.is_valid() and photo_form.cleaned_data.get("image"):
+            try:
+                visit_photo_add(
+                    visit=visit,
+                    upload=photo_form.cleaned_data["image"],
+                    caption=photo_form.cleaned_data["caption"],
+                    consent_by=photo_form.cleaned_data["consent_by"],
+                    actor=request.user,
+                )
+            except BeneficiaryError as exc:
+                photo_form.add_error("image", str(exc))
+            else:
+                messages.success(request, _("Foto disimpan."))
+                photo_form = VisitPhotoForm(prefix="photo")
+        elif wants_photo_only and not photo_form.errors:
+            photo_form.add_error("image", _("Pilih atau ambil foto dulu."))
+        form = VisitForm(request.POST)
+        if not wants_photo_only and not photo_form.errors and form.is_valid():
+            data = form.cleaned_data
+            try:
+                visit_submit(
+                    visit=visit,
+                    criteria_set=data["criteria_set"],
+                    met=data["met"],
+                    narrative=data["narrative"],
+                    proposed_grade=data["proposed_grade"],
+                    visited_on=data["visited_on"],
+                    actor=request.user,
+                )
+            except BeneficiaryError as exc:
+                _error(form, exc)
+            else:
+                messages.success(request, _("Hasil kunjungan dikirim ke antrean keputusan."))
+                return redirect("beneficiaries:worklist")
+        elif wants_photo_only or photo_form.errors:
+            # Only a photo was sent (or it was refused): the visit form comes back as typed,
+            # without complaining about fields the verifier has not reached yet.
+            form = VisitForm(initial=_visit_carried_over(request.POST))
     return render(
         request,
         "beneficiaries/visit.html",
-        {"visit": visit, "form": form, "photo_form": PhotoForm(), "photos": visit.photos.all()},
+        {"visit": visit, "form": form, "photo_form": photo_form, "photos": visit.photos.all()},
     )
 
 
@@ -423,22 +464,31 @@ def decide(request, pk: int):
     return render(
         request,
         "beneficiaries/decide.html",
-        {"registration": registration, "visit": visit, "form": form, "criteria": criteria},
+        {
+            "registration": registration,
+            "visit": visit,
+            "form": form,
+            "criteria": criteria,
+            # The head decides on what the verifier saw: the photos are on the page.
+            "photos": visit.photos.all() if visit else [],
+        },
     )
 
 
 # --- cards and letters ------------------------------------------------------------
 @staff_view(read=READERS)
+@official_document
 def card_pdf(request, pk: int):
     card = get_object_or_404(Card.objects.select_related("household__village"), pk=pk)
-    url = request.build_absolute_uri(reverse("beneficiaries:check", args=[card.check_token]))
+    url = site_url(reverse("beneficiaries:check", args=[card.check_token]))
     return pdfs.pdf_response(pdfs.card_pdf(card=card, check_url=url), card.number.replace("/", "-"))
 
 
 @staff_view(read=READERS)
+@official_document
 def letter_pdf(request, pk: int):
     letter = get_object_or_404(EmergencyLetter.objects.select_related("household__village"), pk=pk)
-    url = request.build_absolute_uri(reverse("beneficiaries:check", args=[letter.check_token]))
+    url = site_url(reverse("beneficiaries:check", args=[letter.check_token]))
     return pdfs.pdf_response(
         pdfs.letter_pdf(letter=letter, check_url=url), letter.number.replace("/", "-")
     )
@@ -722,7 +772,10 @@ def complaint_contact(request, pk: int):
 
 @public_view
 def complaint_public(request):
-    form = ComplaintForm(request.POST or None)
+    # The home page links "help did not arrive" here with that kind already chosen.
+    kind = request.GET.get("jenis")
+    initial = {"kind": kind} if kind in Complaint.Kind.values else {}
+    form = ComplaintForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if rate_limit_exceeded(
             f"complaint:{client_ip(request)}",

@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from core.http import client_ip
 
@@ -17,3 +19,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Say why a correct-looking code is refused: a code works once, then the next one is needed."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _(
+            "Kode salah, atau sudah dipakai. Setiap kode hanya berlaku sekali: tunggu kode "
+            "berikutnya di aplikasi autentikator (berganti tiap 30 detik), lalu coba lagi."
+        ),
+    }

@@ -12,8 +12,14 @@ class CoreConfig(AppConfig):
         from core.roles import Role
 
         register_nav(
-            _("Jejak audit"), "core:audit", [Role.HEAD, Role.AUDITOR, Role.ADMIN], order=900
+            _("Jejak audit"),
+            "core:audit",
+            [Role.HEAD, Role.AUDITOR, Role.ADMIN],
+            order=900,
+            icon="journal-text",
         )
-        register_nav(_("Organisasi"), "core:organisation", [Role.ADMIN], order=910)
+        register_nav(
+            _("Organisasi"), "core:organisation", [Role.ADMIN], order=910, icon="building-gear"
+        )
         register_panel("core/panel_audit.html", [Role.HEAD, Role.AUDITOR, Role.ADMIN], order=900)
         register_panel("core/panel_admin.html", [Role.ADMIN], order=910)

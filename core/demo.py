@@ -34,6 +34,7 @@ def seed_organisation() -> Organisation:
             pub_permit_number="",
             npwp="01.234.567.8-528.000",
             address="Jl. Raya Sukowati No. 255, Sragen, Jawa Tengah 57211",
+            city="Sragen",
             region_code="33.14",
             phone="(0271) 891000",
             email="uptpk@sragenkab.go.id",

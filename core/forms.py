@@ -29,6 +29,12 @@ class OrganisationForm(forms.ModelForm):
             logo = ContentFile(image.data, name=f"logo.{'jpg' if kind == 'jpeg' else kind}")
         return logo
 
+    def clean_emblem(self):
+        emblem = self.cleaned_data.get("emblem")
+        if emblem and hasattr(emblem, "content_type"):
+            validate_document(emblem, allowed=("png", "jpeg"), max_bytes=1024 * 1024)
+        return emblem
+
     def clean(self):
         data = super().clean()
         # The rules live in core.services.organisation_problems, for every caller.

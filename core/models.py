@@ -131,6 +131,10 @@ class Organisation(models.Model):
     )
     treasurer_signatory_nip = models.CharField(_("NIP bendahara"), max_length=18, blank=True)
     logo = models.ImageField(_("logo"), upload_to="organisation/", blank=True)
+    # The regency's coat of arms, printed on the left of the letterhead (kop surat).
+    emblem = models.ImageField(_("lambang daerah"), upload_to="organisation/", blank=True)
+    # The place written before the date on letters: "Sragen, 1 Desember 2026".
+    city = models.CharField(_("tempat penandatanganan (kota)"), max_length=60, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

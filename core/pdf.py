@@ -1,21 +1,30 @@
 """The base of every official document: reportlab, A4, the organisation's
-letterhead, signatures, page numbers and a QR code to check authenticity."""
+letterhead, signatures, page numbers and a QR code to check authenticity.
+
+Official documents are in Indonesian whatever language the clerk's screen is
+in: views that return a document are wrapped in `official_document`, which
+renders them in DOCUMENT_LANGUAGE (Indonesian unless the deployment chooses
+otherwise)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.http import HttpResponse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    HRFlowable,
     Image,
     Paragraph,
     SimpleDocTemplate,
@@ -26,9 +35,14 @@ from reportlab.platypus import (
 
 STYLES = getSampleStyleSheet()
 STYLES.add(ParagraphStyle("Small", parent=STYLES["Normal"], fontSize=8, leading=10))
+STYLES.add(ParagraphStyle("SmallRight", parent=STYLES["Small"], alignment=TA_RIGHT))
 STYLES.add(ParagraphStyle("Center", parent=STYLES["Normal"], alignment=TA_CENTER))
+STYLES.add(ParagraphStyle("Justify", parent=STYLES["Normal"], alignment=TA_JUSTIFY, leading=14))
 STYLES.add(ParagraphStyle("Right", parent=STYLES["Normal"], alignment=TA_RIGHT))
 STYLES.add(ParagraphStyle("DocTitle", parent=STYLES["Title"], fontSize=14, spaceAfter=4))
+STYLES.add(
+    ParagraphStyle("LetterheadText", parent=STYLES["Normal"], alignment=TA_CENTER, leading=13)
+)
 
 
 def escape(text) -> str:
@@ -43,42 +57,87 @@ def qr_code(data: str, size: float = 28 * mm) -> Drawing:
     return drawing
 
 
+def document_language() -> str:
+    """Return the language official documents are written in (Indonesian by default)."""
+    return getattr(settings, "KENANGA_DOCUMENT_LANGUAGE", "id")
+
+
+def official_document(view):
+    """Render a view's document in the document language, not the reader's screen language."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override(document_language()):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def long_date(value: dt.date) -> str:
+    """Return a date as letters write it: `1 Desember 2026` (in the document language)."""
+    with translation.override(document_language()):
+        return formats.date_format(value, "j F Y")
+
+
+def place_and_date(org, value: dt.date | None = None) -> str:
+    """Return the place and date written above a signature: `Sragen, 1 Desember 2026`."""
+    value = value or timezone.localdate()
+    place = (getattr(org, "city", "") or "").strip() if org else ""
+    return f"{place}, {long_date(value)}" if place else long_date(value)
+
+
+def _image(field, size: float):
+    if not field:
+        return None
+    try:
+        with field.open("rb") as fh:
+            return Image(io.BytesIO(fh.read()), width=size, height=size, kind="proportional")
+    except (OSError, ValueError):
+        return None
+
+
 def letterhead(org) -> list:
-    """Return the flowables of the organisation's letterhead."""
-    lines = [f"<b>{escape(org.name)}</b>"]
+    """Return the flowables of the letterhead (kop surat).
+
+    As an Indonesian office prints it: the regency emblem on the left, the
+    organisation's name and address centred, its logo on the right, and the
+    customary double rule (a thick line over a thin one) below.
+    """
+    lines = [f"<font size=14><b>{escape(org.name).upper()}</b></font>"]
     if org.address:
         lines.append(escape(org.address).replace("\n", "<br/>"))
     extra = " · ".join(
         x
         for x in (
+            f"Telp. {escape(org.phone)}" if org.phone else "",
+            escape(org.email),
             f"NPWP {escape(org.npwp)}" if org.npwp else "",
             f"Izin PUB {escape(org.pub_permit_number)}" if org.pub_permit_number else "",
-            escape(org.phone),
-            escape(org.email),
         )
         if x
     )
     if extra:
-        lines.append(extra)
-    text = Paragraph("<br/>".join(lines), STYLES["Normal"])
-    logo = None
-    if org.logo:
-        try:
-            with org.logo.open("rb") as fh:
-                logo = Image(io.BytesIO(fh.read()), width=18 * mm, height=18 * mm)
-        except (OSError, ValueError):
-            logo = None
-    table = Table([[logo or "", text]], colWidths=[22 * mm, None])
+        lines.append(f"<font size=8>{extra}</font>")
+    text = Paragraph("<br/>".join(lines), STYLES["LetterheadText"])
+    emblem = _image(getattr(org, "emblem", None), 20 * mm)
+    logo = _image(org.logo, 20 * mm)
+    table = Table([[emblem or "", text, logo or ""]], colWidths=[24 * mm, None, 24 * mm])
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ("ALIGN", (0, 0), (0, 0), "LEFT"),
+                ("ALIGN", (2, 0), (2, 0), "RIGHT"),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]
         )
     )
-    return [table, Spacer(1, 6 * mm)]
+    return [
+        table,
+        HRFlowable(width="100%", thickness=2, color=colors.black, spaceBefore=1, spaceAfter=2),
+        HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=1.2, spaceAfter=0),
+        Spacer(1, 6 * mm),
+    ]
 
 
 def signature_block(signers: Sequence[tuple[str, str, str]], *, place_date: str = "") -> Table:
@@ -103,9 +162,15 @@ def data_table(
     col_widths=None,
     numeric_columns: Sequence[int] = (),
 ) -> Table:
-    body = [[Paragraph(f"<b>{escape(h)}</b>", STYLES["Small"]) for h in header]]
+    numeric = set(numeric_columns)
+
+    def style(col: int):
+        # Amounts line up on the right, as an accountant reads them.
+        return STYLES["SmallRight"] if col in numeric else STYLES["Small"]
+
+    body = [[Paragraph(f"<b>{escape(h)}</b>", style(i)) for i, h in enumerate(header)]]
     for row in rows:
-        body.append([Paragraph(escape(c), STYLES["Small"]) for c in row])
+        body.append([Paragraph(escape(c), style(i)) for i, c in enumerate(row)])
     table = Table(body, colWidths=col_widths, repeatRows=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
@@ -125,12 +190,26 @@ def render_pdf(
     org=None,
     subject: str = "",
     footer_note: str = "",
+    pagesize=A4,
 ) -> bytes:
-    """Build an A4 PDF with letterhead, the given flowables and page numbers."""
+    """Build a PDF (A4 unless `pagesize` says otherwise, e.g. landscape(A4) for wide
+    tables) with letterhead, the given flowables and page numbers."""
+    with translation.override(document_language()):
+        return _render_pdf(
+            title=title,
+            story=story,
+            org=org,
+            subject=subject,
+            footer_note=footer_note,
+            pagesize=pagesize,
+        )
+
+
+def _render_pdf(*, title, story, org, subject, footer_note, pagesize) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=20 * mm,
         rightMargin=20 * mm,
         topMargin=15 * mm,
@@ -141,22 +220,27 @@ def render_pdf(
         creator="Kenanga",
     )
     printed = formats.date_format(timezone.localtime(), "j M Y H:i")
+    printed_label, page_label = translation.gettext("Dicetak"), translation.gettext("Halaman")
 
     def on_page(canvas, document):
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
-        canvas.drawString(20 * mm, 10 * mm, f"{footer_note}  Dicetak {printed}".strip())
-        canvas.drawRightString(190 * mm, 10 * mm, f"Halaman {document.page}")
+        canvas.drawString(20 * mm, 10 * mm, f"{footer_note}  {printed_label} {printed}".strip())
+        canvas.drawRightString(pagesize[0] - 20 * mm, 10 * mm, f"{page_label} {document.page}")
         canvas.restoreState()
 
     flowables = letterhead(org) if org else []
-    flowables.append(Paragraph(escape(title), STYLES["DocTitle"]))
+    if title:
+        flowables.append(Paragraph(escape(title), STYLES["DocTitle"]))
     flowables += story() if callable(story) else story
     doc.build(flowables, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    """Answer with a PDF named `filename` (with or without `.pdf`: it is added once)."""
+    if filename.lower().endswith(".pdf"):
+        filename = filename[:-4]
     response = HttpResponse(data, content_type="application/pdf")
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}.pdf"'

@@ -26,6 +26,8 @@ ORG_FIELDS = [
     "treasurer_signatory_name",
     "treasurer_signatory_nip",
     "logo",
+    "emblem",
+    "city",
 ]
 
 

@@ -2,8 +2,10 @@ import json
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.audit_words import action_words, change_rows
 from core.models import AuditEntry
 
 
@@ -73,8 +75,30 @@ class AuditTable(tables.Table):
         )
         order_by = ("-at",)
 
+    def render_action(self, value):
+        return action_words(value)
+
+    def value_action(self, value):
+        # Exports keep the exact code, which auditors filter and count on.
+        return value
+
     def render_changes(self, value):
-        return json.dumps(value, ensure_ascii=False)[:300] if value else "—"
+        """Show what changed as a small before/after table in people's words."""
+        rows = change_rows(value)
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="table table-sm table-borderless mb-0 small audit-changes">'
+            "<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Isian"),
+            _("Sebelum"),
+            _("Sesudah"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((f, b[:80], a[:80]) for f, b, a in rows),
+            ),
+        )
 
     def value_changes(self, value):
         return json.dumps(value, ensure_ascii=False) if value else ""

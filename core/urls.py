@@ -9,5 +9,6 @@ urlpatterns = [
     path("dasbor/", views.dashboard, name="dashboard"),
     path("audit/", views.audit_list, name="audit"),
     path("organisasi/", views.organisation_edit, name="organisation"),
+    path("logo/", views.organisation_logo, name="logo"),
     path("pekerjaan/<int:pk>/", views.job_status, name="job"),
 ]

@@ -9,7 +9,7 @@ from core.forms import OrganisationForm
 from core.models import AuditEntry, Job
 from core.organisation import get_organisation
 from core.permissions import has_mfa, public_view, staff_view
-from core.registry import PANELS, visible
+from core.registry import FIGURES, PANELS, QUEUES, collect, visible
 from core.roles import ALL_ROLES, Role
 from core.services import OrganisationError, organisation_update
 from core.tables import AuditTable, RequestConfig
@@ -37,9 +37,17 @@ def home(request):
 
 @staff_view(read=ALL_ROLES, mfa_exempt=True)
 def dashboard(request):
+    """Lead with the work waiting for the user's roles, then the key figures, then the panels."""
     panels = visible(PANELS, request.user)
     return render(
-        request, "core/dashboard.html", {"panels": panels, "user_has_mfa": has_mfa(request.user)}
+        request,
+        "core/dashboard.html",
+        {
+            "queue": collect(QUEUES, request.user),
+            "figures": collect(FIGURES, request.user),
+            "panels": panels,
+            "user_has_mfa": has_mfa(request.user),
+        },
     )
 
 
@@ -89,3 +97,30 @@ def job_status(request, pk: int):
     if request.headers.get("HX-Request") or request.GET.get("format") != "json":
         return render(request, "core/job_progress.html", {"job": job})
     return JsonResponse(data)
+
+
+@public_view
+def organisation_logo(request):
+    """Serve the organisation's logo for the page header (the logo is public on every letter)."""
+    from django.http import FileResponse, Http404
+    from django.templatetags.static import static
+
+    from core.uploads import sniff
+
+    org = get_organisation()
+    if not org.logo:
+        # Before the profile has a logo, the page header shows Kenanga's own mark.
+        return redirect(static("kenanga/mark.svg"))
+    try:
+        data = org.logo.open("rb").read()
+    except OSError as exc:
+        raise Http404 from exc
+    kind = sniff(data[:16])
+    if kind not in ("png", "jpeg"):
+        raise Http404
+    import io
+
+    response = FileResponse(io.BytesIO(data), content_type=f"image/{kind}")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -11,9 +11,10 @@ from django.utils import formats
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from core.links import site_url
 from core.money import format_rupiah, terbilang
 from core.organisation import get_organisation
-from core.pdf import STYLES, data_table, escape, render_pdf, signature_block
+from core.pdf import STYLES, data_table, escape, place_and_date, render_pdf, signature_block
 from donors.models import Receipt
 from donors.selectors import Statement
 
@@ -118,7 +119,7 @@ def _receipt_flowables(receipt: Receipt, org, *, with_title: bool = True) -> lis
                 ("Bendahara", org.treasurer_signatory_name, org.treasurer_signatory_nip),
                 (org.signatory_title or "Pimpinan", org.signatory_name, org.signatory_nip),
             ],
-            place_date=_date(receipt.issued_on),
+            place_date=place_and_date(org, receipt.issued_on),
         )
     )
     return flowables
@@ -201,10 +202,30 @@ def statement_pdf(statement: Statement) -> bytes:
                 numeric_columns=[1, 2, 3],
             )
         )
+    # The QR code leads to the donor's own page in Kenanga, where every gift and receipt is.
+    own_page = site_url(reverse("donors:my"))
+    qr = Table(
+        [[QrFlowable(own_page)], [Paragraph("Rincian di Kenanga", STYLES["Small"])]],
+    )
     story += [
         Spacer(1, 8 * mm),
-        signature_block(
-            [(org.signatory_title or "Pimpinan", org.signatory_name, org.signatory_nip)]
+        Table(
+            [
+                [
+                    qr,
+                    signature_block(
+                        [
+                            (
+                                org.signatory_title or "Pimpinan",
+                                org.signatory_name,
+                                org.signatory_nip,
+                            )
+                        ],
+                        place_date=place_and_date(org),
+                    ),
+                ]
+            ],
+            colWidths=[40 * mm, 130 * mm],
         ),
     ]
     return render_pdf(

@@ -12,7 +12,7 @@ from core.uploads import validate_document
 from donors import ledger
 from donors.models import Contribution, Donor, Opd, Scheme
 from donors.payroll import parse_period
-from donors.services import PROOF_MAX_BYTES
+from donors.services import GIFT_CHANNEL_LOCATIONS, PROOF_MAX_BYTES
 
 
 class AmountField(forms.CharField):
@@ -179,17 +179,68 @@ class PayrollUploadForm(forms.Form):
             self.fields["scheme"].initial = Scheme.objects.first()
 
 
+class DonorSearchSelect(forms.Select):
+    """A donor picker that holds only the chosen donor; the rest are searched as one types.
+
+    A select with every donor grows with the register (300 PNS and counting); the
+    page loads the matches from donors:donor_search instead (static/kenanga/kenanga.js).
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-searchable": "", **(attrs or {})})
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = {str(v) for v in value if v not in (None, "")}
+        self.choices = [
+            (key, label) for key, label in self.choices if key == "" or str(key) in chosen
+        ]
+        return super().optgroups(name, value, attrs)
+
+
+class LocationSelect(forms.Select):
+    """Money locations with their kind, so the channel's match is visible (cash box, bank)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-kind"] = instance.kind
+            option["label"] = f"{instance.name} ({instance.get_kind_display()})"
+        return option
+
+
 class GiftForm(forms.Form):
     donor = forms.ModelChoiceField(
-        label=_("Donatur"), queryset=Donor.objects.filter(is_active=True).order_by("name")
+        label=_("Donatur"),
+        queryset=Donor.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=DonorSearchSelect(),
+        help_text=_(
+            "Ketik nama atau NIP untuk mencari. Belum terdaftar? Isi donatur baru di bawah."
+        ),
+    )
+    new_donor_kind = forms.ChoiceField(
+        label=_("Jenis donatur baru"),
+        required=False,
+        choices=[("", "—")] + [c for c in Donor.Kind.choices if c[0] != Donor.Kind.CIVIL_SERVANT],
+    )
+    new_donor_name = forms.CharField(
+        label=_("Nama donatur baru"),
+        required=False,
+        max_length=200,
+        help_text=_("PNS didaftarkan lewat halaman Donatur baru (dengan NIP dan OPD)."),
     )
     channel = forms.ChoiceField(
         label=_("Cara"),
         choices=[c for c in Contribution.Channel.choices if c[0] != Contribution.Channel.PAYROLL],
+        widget=forms.RadioSelect,
     )
     fund = forms.ModelChoiceField(label=_("Dana"), queryset=ledger.Fund.objects.none())
     location = forms.ModelChoiceField(
-        label=_("Diterima di"), queryset=ledger.MoneyLocation.objects.none()
+        label=_("Diterima di"),
+        queryset=ledger.MoneyLocation.objects.none(),
+        widget=LocationSelect,
+        help_text=_("Tunai di loket masuk ke kas tunai; transfer masuk ke rekening bank."),
     )
     amount = AmountField(label=_("Jumlah"))
     date = forms.DateField(label=_("Tanggal diterima"), widget=DATE)
@@ -200,9 +251,12 @@ class GiftForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = ledger.Fund.objects.all()
-        self.fields["location"].queryset = ledger.MoneyLocation.objects.all()
+        self.fields["fund"].queryset = ledger.Fund.objects.filter(is_active=True)
+        self.fields["location"].queryset = ledger.MoneyLocation.objects.filter(is_active=True)
         self.fields["date"].initial = timezone.localdate()
+        from django.urls import reverse
+
+        self.fields["donor"].widget.attrs["data-search-url"] = reverse("donors:donor_search")
 
     def clean_proof(self):
         proof = self.cleaned_data.get("proof")
@@ -221,4 +275,20 @@ class GiftForm(forms.Form):
         transfer = data.get("channel") == Contribution.Channel.TRANSFER
         if transfer and not data.get("proof") and "proof" not in self.errors:
             self.add_error("proof", _("Transfer bank wajib disertai bukti transfer."))
+        donor, new_name = data.get("donor"), (data.get("new_donor_name") or "").strip()
+        if donor and new_name:
+            self.add_error(
+                "new_donor_name", _("Pilih donatur yang ada atau isi donatur baru, bukan keduanya.")
+            )
+        elif not donor and not new_name and "donor" not in self.errors:
+            self.add_error("donor", _("Pilih donatur, atau isi nama donatur baru."))
+        elif new_name and not data.get("new_donor_kind"):
+            self.add_error("new_donor_kind", _("Pilih jenis donatur baru."))
+        location, channel = data.get("location"), data.get("channel")
+        if location and channel and location.kind not in GIFT_CHANNEL_LOCATIONS.get(channel, ()):
+            self.add_error(
+                "location",
+                _("%(channel)s tidak dapat diterima di %(location)s.")
+                % {"channel": Contribution.Channel(channel).label, "location": location},
+            )
         return data

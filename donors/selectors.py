@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from donors.models import (
     Contribution,
@@ -65,6 +66,23 @@ def _active_enrolments(*, scheme: Scheme, month: dt.date) -> QuerySet[Enrolment]
     )
 
 
+def payroll_due_date(month: dt.date) -> dt.date:
+    """Return the day by which `month`'s deduction must be remitted (PAYROLL_DUE_DAY of the next month)."""
+    from django.conf import settings
+
+    following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return following.replace(day=settings.KENANGA_PAYROLL_DUE_DAY)
+
+
+def latest_due_month(*, today: dt.date | None = None) -> dt.date:
+    """Return the latest month whose deduction is already due on `today`."""
+    today = today or timezone.localdate()
+    month = today.replace(day=1)
+    while payroll_due_date(month) > today:
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month
+
+
 @dataclass
 class Arrears:
     month: dt.date
@@ -73,10 +91,20 @@ class Arrears:
     missing_opds: list[dict]
     expected_total: Decimal
     received_total: Decimal
+    due_on: dt.date | None = None
+    today: dt.date | None = None
+
+    @property
+    def is_due(self) -> bool:
+        """Whether the month is due: before that, a missing remittance is not yet an arrear."""
+        return self.due_on is not None and self.today is not None and self.due_on <= self.today
 
 
-def arrears_for_month(*, scheme: Scheme, month: dt.date) -> Arrears:
-    """Return which enrolled civil servants and which OPDs have not remitted for `month`."""
+def arrears_for_month(*, scheme: Scheme, month: dt.date, today: dt.date | None = None) -> Arrears:
+    """Return which enrolled civil servants and which OPDs have not remitted for `month`.
+
+    `is_due` on the answer says whether the month is due yet (payroll_due_date).
+    """
     month = month.replace(day=1)
     active = _active_enrolments(scheme=scheme, month=month).filter(donor__is_active=True)
     paid = Contribution.objects.filter(
@@ -104,7 +132,16 @@ def arrears_for_month(*, scheme: Scheme, month: dt.date) -> Arrears:
     received = Contribution.objects.filter(
         fund_id=scheme.fund_id, period=month, status=Contribution.Status.RECORDED
     ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
-    return Arrears(month, scheme, missing, missing_opds, expected, received)
+    return Arrears(
+        month,
+        scheme,
+        missing,
+        missing_opds,
+        expected,
+        received,
+        due_on=payroll_due_date(month),
+        today=today or timezone.localdate(),
+    )
 
 
 @dataclass
@@ -112,9 +149,13 @@ class StatementMonth:
     month: dt.date
     expected: Decimal
     received: Decimal
+    due: bool = True
 
     @property
     def short(self) -> Decimal:
+        """What is missing for a due month; a month not yet due is never short."""
+        if not self.due:
+            return Decimal("0")
         return max(self.expected - self.received, Decimal("0"))
 
 
@@ -138,6 +179,32 @@ class Statement:
         return [m for m in self.months if m.short > 0]
 
 
+def donor_statement_years(*, donor: Donor) -> list[dict]:
+    """Return the years a statement exists for (first gift or enrolment to now), newest first,
+    each with the total given that year."""
+    first_gift = (
+        Contribution.objects.filter(donor=donor, status=Contribution.Status.RECORDED)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    first_enrolment = donor.enrolments.order_by("start").values_list("start", flat=True).first()
+    starts = [d.year for d in (first_gift, first_enrolment) if d]
+    if not starts:
+        return []
+    totals = dict(
+        Contribution.objects.filter(donor=donor, status=Contribution.Status.RECORDED)
+        .values_list("date__year")
+        .annotate(total=Sum("amount"))
+        .values_list("date__year", "total")
+    )
+    this_year = timezone.localdate().year
+    return [
+        {"year": y, "total": totals.get(y, Decimal("0"))}
+        for y in range(this_year, min(starts) - 1, -1)
+    ]
+
+
 def donor_statement(*, donor: Donor, year: int, until: dt.date | None = None) -> Statement:
     """Return expected vs received per month of `year`, and every valid gift of that year."""
     until = until or dt.date.today()
@@ -158,7 +225,14 @@ def donor_statement(*, donor: Donor, year: int, until: dt.date | None = None) ->
         if month > until:
             break
         expected = sum((e.monthly_amount for e in enrolments if e.covers(month)), Decimal("0"))
-        months.append(StatementMonth(month, expected, received_by_month.get(month, Decimal("0"))))
+        months.append(
+            StatementMonth(
+                month,
+                expected,
+                received_by_month.get(month, Decimal("0")),
+                due=payroll_due_date(month) <= until,
+            )
+        )
     # Gifts of the year by the date money arrived (a December deduction paid in January counts
     # in the month it is for, but on the statement of the year it was received).
     gifts = [g for g in gifts if g.date.year == year]

@@ -66,6 +66,13 @@ DONOR_FIELDS = [
 ]
 
 
+GIFT_CHANNEL_LOCATIONS = {
+    Contribution.Channel.CASH: ("cash",),
+    Contribution.Channel.TRANSFER: ("bank",),
+    Contribution.Channel.INSTITUTION: ("bank", "cash"),
+}
+
+
 # --- Donors ----------------------------------------------------------------------------
 # What a clerk (or the command line) sets on a donor; the rest is kept by the services.
 DONOR_INPUT_FIELDS = [
@@ -183,6 +190,18 @@ def donor_update(*, donor: Donor, actor, **values) -> Donor:
         changes=diff(before, snapshot(donor, DONOR_FIELDS)),
     )
     return donor
+
+
+@transaction.atomic
+def donor_add_by_name(*, kind: str, name: str, actor) -> Donor:
+    """Register a donor from the gift form: a person, company or institution, by name."""
+    if kind not in Donor.Kind.values:
+        raise DonorError(_("Jenis donatur tidak dikenal."))
+    if kind == Donor.Kind.CIVIL_SERVANT:
+        raise DonorError(_("PNS didaftarkan dengan NIP dan OPD lewat halaman Donatur baru."))
+    if not (name or "").strip():
+        raise DonorError(_("Nama donatur wajib diisi."))
+    return donor_create(actor=actor, kind=kind, name=name)
 
 
 @transaction.atomic
@@ -435,6 +454,14 @@ def gift_record(
         raise DonorError(_("Potongan gaji dicatat lewat impor berkas gaji."))
     if channel == Contribution.Channel.TRANSFER and not proof:
         raise DonorError(_("Transfer bank wajib disertai bukti transfer."))
+    # Money lands where it was really received: cash at the desk in the cash box, a transfer
+    # in a bank account; otherwise the cash count and the bank reconciliation never agree.
+    allowed = GIFT_CHANNEL_LOCATIONS.get(channel, ())
+    if getattr(location, "kind", None) not in allowed:
+        raise DonorError(
+            _("%(channel)s tidak dapat diterima di %(location)s.")
+            % {"channel": Contribution.Channel(channel).label, "location": location}
+        )
     if not donor.is_active:
         raise DonorError(_("Donatur ini sudah digabung atau nonaktif."))
     if date > timezone.localdate():
@@ -714,6 +741,9 @@ def payroll_import_commit(
             raise DonorError(_("Data berubah sejak pratinjau: unggah berkas sekali lagi."))
         if progress:
             progress(0, check.count)
+        # Counted before booking: booking gives the new donors their ids, after which
+        # the check no longer sees them as new (the page said "0 new donors").
+        new_donor_count = check.new_donor_count
         try:
             with transaction.atomic():
                 _payroll_rows_book(imp, check, actor=actor, progress=progress)
@@ -724,7 +754,7 @@ def payroll_import_commit(
             ) from None
         imp.status = PayrollImport.Status.COMMITTED
         imp.committed_at = timezone.now()
-        imp.new_donor_count = check.new_donor_count
+        imp.new_donor_count = new_donor_count
         imp.flagged_count = check.flagged_count
         try:
             with transaction.atomic():
@@ -748,7 +778,7 @@ def payroll_import_commit(
             changes={
                 "rows": check.count,
                 "total": check.total,
-                "new_donors": check.new_donor_count,
+                "new_donors": new_donor_count,
                 "flagged": check.flagged_count,
                 "transaction": imp.transaction_id,
             },
@@ -835,6 +865,13 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
         progress(check.count // 2, check.count)
     payroll, recorded = Contribution.Channel.PAYROLL.value, Contribution.Status.RECORDED.value
     creator_id = creator.pk if creator else None
+    # The preview's notes speak of what will happen; once booked they say what was done.
+    booked = {
+        _("Donatur baru: akan dibuat dan didaftarkan pada skema."): _(
+            "Donatur baru: dibuat dan didaftarkan pada skema."
+        ),
+        _("Belum terdaftar pada skema: akan didaftarkan."): _("Didaftarkan pada skema."),
+    }
     contribution_ids = insert_rows(
         Contribution,
         [
@@ -868,7 +905,7 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
                 recorded,
                 imp.pk,
                 r.enrolment_id,
-                "; ".join(r.flags)[:200],
+                "; ".join(booked.get(f, f) for f in r.flags)[:200],
                 "",
                 "",
                 tx.pk,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.jobs import job_progress as _job_progress
 from core.jobs import job_update as _job_update
@@ -54,7 +55,8 @@ def payroll_import_commit_task(import_id: int, job_id: int, actor_id: int | None
         status=Job.Status.DONE,
         done=imp.row_count,
         total=imp.row_count,
-        message=f"{imp.row_count} baris dibukukan",
+        message=ngettext("%(n)d baris dibukukan", "%(n)d baris dibukukan", imp.row_count)
+        % {"n": imp.row_count},
         finished_at=timezone.now(),
         result_url=url,
     )

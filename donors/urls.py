@@ -6,6 +6,7 @@ app_name = "donors"
 urlpatterns = [
     path("", views.donor_index, name="donor_list"),
     path("baru/", views.donor_create, name="donor_create"),
+    path("cari/", views.donor_search, name="donor_search"),
     path("<int:pk>/", views.donor_detail, name="donor_detail"),
     path("<int:pk>/ubah/", views.donor_edit, name="donor_edit"),
     path("<int:pk>/gabung/", views.donor_merge, name="donor_merge"),

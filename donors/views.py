@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest
+from django.db import transaction
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import table_export_response
-from core.pdf import pdf_response
+from core.pdf import official_document, pdf_response
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
 from core.tables import RequestConfig
@@ -36,6 +35,8 @@ from donors.selectors import (
     contributions_of_user,
     donor_list,
     donor_statement,
+    donor_statement_years,
+    latest_due_month,
     receipt_for_public,
     receipts_of_import,
 )
@@ -201,10 +202,18 @@ def _year(request) -> int:
 
 
 @staff_view(read=READ_OWN)
+@official_document
 def donor_statement_pdf(request, pk: int):
     donor = _get_donor_for_user(request, pk)
     year = _year(request)
-    data = statement_pdf(donor_statement(donor=donor, year=year))
+    statement = donor_statement(donor=donor, year=year)
+    if not statement.gifts and not statement.expected_total:
+        # An empty statement with a signature under it says nothing true: refuse it.
+        messages.info(request, _("Tidak ada sumbangan pada tahun %(year)s.") % {"year": year})
+        if request.user.has_role(Role.CONTRIBUTOR) and donor.user_id == request.user.pk:
+            return redirect("donors:my")
+        return redirect("donors:donor_detail", pk=donor.pk)
+    data = statement_pdf(statement)
     return pdf_response(data, f"rekap-sumbangan-{donor.pk}-{year}")
 
 
@@ -358,6 +367,7 @@ def import_reverse(request, pk: int):
 
 
 @staff_view(read=READ)
+@official_document
 def import_receipts_pdf(request, pk: int):
     imp = _get_import_for_user(request, pk)
     data = receipts_pdf(receipts_of_import(payroll_import=imp))
@@ -382,27 +392,47 @@ def gift_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            contribution = services.gift_record(
-                donor=data["donor"],
-                fund=data["fund"],
-                location=data["location"],
-                amount=data["amount"],
-                date=data["date"],
-                channel=data["channel"],
-                proof=data.get("proof"),
-                note=data.get("note", ""),
-                actor=request.user,
-            )
+            # A donor added on the form exists only if the gift is recorded too.
+            with transaction.atomic():
+                donor = data["donor"] or services.donor_add_by_name(
+                    kind=data["new_donor_kind"], name=data["new_donor_name"], actor=request.user
+                )
+                contribution = services.gift_record(
+                    donor=donor,
+                    fund=data["fund"],
+                    location=data["location"],
+                    amount=data["amount"],
+                    date=data["date"],
+                    channel=data["channel"],
+                    proof=data.get("proof"),
+                    note=data.get("note", ""),
+                    actor=request.user,
+                )
         except DonorError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Sumbangan dicatat dan tanda terima dibuat."))
             return redirect("donors:contribution_detail", pk=contribution.pk)
-    return render(
-        request,
-        "donors/form.html",
-        {"form": form, "title": _("Catat sumbangan"), "multipart": True},
-    )
+    return render(request, "donors/gift_form.html", {"form": form})
+
+
+@staff_view(read=READ)
+def donor_search(request):
+    """Answer the gift form's donor picker: up to 20 active donors matching a name or NIP."""
+    query = (request.GET.get("q") or "").strip()
+    results = []
+    if len(query) >= 2:
+        donors = Donor.objects.filter(is_active=True)
+        if query.isdigit():
+            donors = donors.filter(nip__startswith=query)
+        else:
+            donors = donors.filter(name__icontains=query)
+        for donor in donors.select_related("opd").order_by("name")[:20]:
+            detail = donor.nip or donor.get_kind_display()
+            if donor.opd_id:
+                detail = f"{detail} · {donor.opd.name}"
+            results.append({"id": donor.pk, "text": f"{donor.name} ({detail})"})
+    return JsonResponse({"results": results})
 
 
 def _gift_initial(request) -> dict:
@@ -442,6 +472,7 @@ def contribution_reverse(request, pk: int):
 
 
 @staff_view(read=READ_OWN)
+@official_document
 def receipt_pdf(request, pk: int):
     receipt = _get_receipt_for_user(request, pk)
     return pdf_response(
@@ -469,8 +500,8 @@ def arrears(request):
     try:
         month = parse_period(request.GET.get("bulan", ""))
     except ValueError:
-        # The current month's deductions are remitted at its end: it is not yet in arrears.
-        month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        # By default the latest month that is due: on the 1st, this month is not late yet.
+        month = latest_due_month()
     report = arrears_for_month(scheme=scheme, month=month) if scheme else None
     if report and request.GET.get("export") in ("csv", "xlsx"):
         from core.exports import export_response
@@ -517,7 +548,7 @@ def my_contributions(request):
             "donor": donor,
             "gifts": gifts,
             "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "years": donor_statement_years(donor=donor) if donor else [],
             "statement": donor_statement(donor=donor, year=year) if donor else None,
         },
     )

@@ -43,6 +43,16 @@ class Row:
     def closing(self) -> Decimal:
         return self.opening + self.receipts - self.spending + self.transfers + self.adjustments
 
+    @property
+    def group_label(self) -> str:
+        """Return the group in the reader's words ("Tanpa pembatasan"), never its code."""
+        from funds.models import Fund
+
+        try:
+            return str(Fund.Restriction(self.group).label)
+        except ValueError:
+            return ""
+
     def values(self) -> list[Decimal]:
         return [
             self.opening,

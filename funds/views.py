@@ -13,12 +13,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
 
 from core.audit import audit_trail_for
 from core.exports import export_response, table_export_response
+from core.links import public_url
 from core.money import format_rupiah
 from core.organisation import get_organisation
-from core.pdf import data_table, pdf_response, qr_code, render_pdf, signature_block
+from core.pdf import (
+    data_table,
+    official_document,
+    pdf_response,
+    place_and_date,
+    qr_code,
+    render_pdf,
+    signature_block,
+)
 from core.permissions import require_write, staff_view
 from core.roles import Role
 from core.tables import AuditTable, RequestConfig
@@ -203,7 +214,22 @@ def contribution_new(request):
         else:
             messages.success(request, _("Penerimaan dicatat."))
             return redirect("funds:transaction", pk=txn.pk)
-    return render(request, "funds/form.html", {"form": form, "title": _("Catat penerimaan")})
+    return render(
+        request,
+        "funds/form.html",
+        {
+            "form": form,
+            "title": _("Penerimaan lain (bukan sumbangan)"),
+            # Two forms take money in; each says what it is for and where the other one is.
+            "intro": _(
+                "Untuk uang masuk yang bukan sumbangan donatur: jasa giro atau bunga bank, "
+                "pengembalian sisa bantuan, koreksi. Tidak ada tanda terima. Sumbangan dari "
+                "donatur dicatat di Donatur › Catat sumbangan agar donatur mendapat tanda terima."
+            ),
+            "other_href": reverse("donors:gift_create"),
+            "other_label": _("Catat sumbangan donatur"),
+        },
+    )
 
 
 @staff_view(read=TREASURY, write=TREASURY)
@@ -431,7 +457,12 @@ def closed_month_heads(date_to: dt.date) -> list[list[str]]:
     return [[f"{p.month:02d}/{p.year}", f"#{p.last_sequence}", p.last_hash or "-"] for p in periods]
 
 
+# Landscape A4 less margins (257 mm): the item's name, then six amounts.
+WIDE_COLUMNS = [59 * mm] + [33 * mm] * 6
+
+
 @staff_view(read=READERS)
+@official_document
 def statements_pdf(request):
     form, date_from, date_to = _period(request)
     figures, signoff = _figures_and_signoff(request, date_from, date_to)
@@ -458,6 +489,7 @@ def statements_pdf(request):
         data_table(
             [_("Laporan posisi keuangan: aset")] + header[1:],
             money_rows(figures.locations + [figures.assets]),
+            col_widths=WIDE_COLUMNS,
             numeric_columns=range(1, 7),
         ),
         data_table(
@@ -465,6 +497,7 @@ def statements_pdf(request):
             money_rows(
                 figures.funds + [figures.unrestricted, figures.restricted, figures.net_assets]
             ),
+            col_widths=WIDE_COLUMNS,
             numeric_columns=range(1, 7),
         ),
     ]
@@ -477,10 +510,9 @@ def statements_pdf(request):
                 numeric_columns=[1],
             )
         )
-    query = f"?date_from={date_from}&date_to={date_to}"
-    if request.GET.get("signoff"):
-        query += f"&signoff={signoff.pk}"
-    url = request.build_absolute_uri(reverse("funds:statements") + query)
+    # The QR code leads to a page the public may open (the published reports once the
+    # transparency pages exist, the public home page until then), never to a staff login.
+    url = public_url("transparency:reports", "transparency:home", "core:home")
     signed = (
         _("Disahkan %(d)s oleh %(n)s")
         % {
@@ -508,7 +540,7 @@ def statements_pdf(request):
                 (_("Bendahara"), org.treasurer_signatory_name, org.treasurer_signatory_nip),
                 (org.signatory_title or _("Kepala"), org.signatory_name, org.signatory_nip),
             ],
-            place_date=formats.date_format(timezone.localdate(), "j M Y"),
+            place_date=place_and_date(org),
         ),
         qr_code(url),
     ]
@@ -518,8 +550,10 @@ def statements_pdf(request):
         org=org,
         subject=period,
         footer_note=figures.figures_hash[:16],
+        # Seven columns of rupiah need the width of a landscape page to breathe.
+        pagesize=landscape(A4),
     )
-    return pdf_response(data, f"laporan-keuangan-{date_from}-{date_to}.pdf")
+    return pdf_response(data, f"laporan-keuangan-{date_from}-{date_to}")
 
 
 # --- money rules: changed through audited services, not the Django admin ----------------------

@@ -13,6 +13,27 @@ def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _fill_plural(entry: str, table: dict, missing: list) -> str:
+    """Fill a plural entry; the glossary gives ["one", "many"] or one text for both."""
+    match = re.search(r'^msgid ((?:".*"\n?)+)msgid_plural', entry, re.M)
+    if not match:
+        return entry
+    msgid = unquote(match.group(1))
+    english = table.get(msgid)
+    if english is None:
+        missing.append(msgid)
+        return entry
+    one, many = (english, english) if isinstance(english, str) else english
+    entry = re.sub(
+        r'^msgstr\[0\] (?:".*"\n?)+', lambda m: f"msgstr[0] {quote(one)}\n", entry, flags=re.M
+    )
+    entry = re.sub(
+        r'^msgstr\[1\] (?:".*"\n?)+', lambda m: f"msgstr[1] {quote(many)}\n", entry, flags=re.M
+    )
+    entry = entry.replace("#, fuzzy, ", "#, ").replace("#, fuzzy\n", "")
+    return entry.rstrip("\n")
+
+
 def main(po_path: str, *glossaries: str) -> int:
     table: dict[str, str] = {}
     for path in glossaries:
@@ -24,8 +45,11 @@ def main(po_path: str, *glossaries: str) -> int:
     missing = []
     out = []
     for entry in entries:
+        if "msgid_plural" in entry:
+            out.append(_fill_plural(entry, table, missing))
+            continue
         match = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', entry, re.M)
-        if not match or "msgid_plural" in entry:
+        if not match:
             out.append(entry)
             continue
         msgid = unquote(match.group(1))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import bootstrap_wrapper
+import django_tomselect
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "js_lib_htmx",
+    "js_lib_bootstrap_icons",
     "core",
     "funds",
     "beneficiaries",
@@ -122,6 +124,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
+MFA_ADAPTER = "core.adapters.MFAAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Five wrong passwords for one address block that address for 15 minutes.
@@ -138,6 +141,11 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 
 # --- Language, time, money ------------------------------------------------
 LANGUAGE_CODE = "id"
+# Official documents (receipts, cards, letters, statements) are written in this language
+# whatever the clerk's screen shows; Indonesian unless the organisation chooses otherwise.
+KENANGA_DOCUMENT_LANGUAGE = env.get_str("DOCUMENT_LANGUAGE", "id")
+if KENANGA_DOCUMENT_LANGUAGE not in ("id", "en"):
+    raise env.EnvError("Environment variable DOCUMENT_LANGUAGE: expected id or en.")
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.get_str("TIME_ZONE", "Asia/Jakarta")
@@ -150,12 +158,18 @@ STATIC_ROOT = Path(env.get_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Bootstrap comes from the bootstrap-wrapper package on PyPI: no CDN, works offline.
 STATICFILES_DIRS = [
     ("bootstrap", Path(bootstrap_wrapper.__file__).parent.parent / "bootstrap"),
+    # Tom Select (searchable selects) as bundled by the django-tomselect package; only its
+    # static files are used, the widgets here are Kenanga's own (core/widgets.py).
+    ("tomselect", Path(django_tomselect.__file__).parent / "static" / "django_tomselect"),
     BASE_DIR / "static",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A month's payroll deduction is due by this day of the following month (the OPD treasurer
+# remits after the salaries are paid); arrears count only months whose due day has passed.
+KENANGA_PAYROLL_DUE_DAY = min(env.get_int("PAYROLL_DUE_DAY", 10, minimum=1), 28)
 KENANGA_MAX_UPLOAD_BYTES = env.get_int("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 # Limits on import files (payroll, national list), checked before parsing so a
 # spreadsheet bomb is refused at once. See docs/configuration.md.
@@ -288,5 +302,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Kenanga's own table template: Indonesian paging, labelled cells for phones, empty states.
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-striped align-middle"}

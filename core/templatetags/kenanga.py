@@ -73,3 +73,45 @@ def bootstrap(field):
     elif field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def cell_kind(column):
+    """Name the kind of a table column's cells ("date", "money") so that CSS keeps them on one line."""
+    import django_tables2 as tables
+
+    inner = getattr(column, "column", None)
+    if isinstance(inner, tables.DateColumn | tables.DateTimeColumn):
+        return "date"
+    css = str(column.attrs.get("td", {}).get("class", ""))
+    if "money" in css or "text-end" in css:
+        return "money"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def url_if_writable(context, name, *args):
+    """The URL of an action the current user may take, or "" (so no button leads to a 403).
+
+    Use around every form or button that changes something:
+    {% url_if_writable 'donors:contribution_reverse' c.pk as cancel_url %}{% if cancel_url %}...
+    """
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    access = getattr(resolve(url).func, "kenanga_access", None)
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    if access is None:
+        return url
+    if not access.may_write(user):
+        return ""
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def may_write(context, name, *args):
+    """True when the current user may change through the named page."""
+    return bool(url_if_writable(context, name, *args))

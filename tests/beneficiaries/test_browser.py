@@ -44,7 +44,11 @@ def test_a_family_goes_from_the_desk_to_a_card(live_server, browser):
     page.get_by_label("Nama kepala keluarga").fill("Sukiman")
     page.get_by_label("Jenis kelamin").select_option("L")
     page.get_by_label("Tanggal lahir").fill("1985-03-12")
-    page.get_by_label("Kode desa/kelurahan", exact=False).fill("3314012001")
+    # Kecamatan, then desa by name: typed into the searchable list, never a Kemendagri code.
+    page.locator("#id_district").select_option("33.14.01", force=True)
+    page.locator("#id_village_code-ts-control").fill("Kede")
+    page.locator(".ts-dropdown .option", has_text="Keden").first.click()
+    assert page.locator("#id_village_code").input_value() == "33.14.01.2001"
     page.get_by_label("Verifikator untuk kunjungan", exact=False).select_option(label=str(verifier))
     page.get_by_role("button", name="Daftarkan").click()
     assert "kunjungan rumah ditugaskan" in page.content()
@@ -54,7 +58,8 @@ def test_a_family_goes_from_the_desk_to_a_card(live_server, browser):
     for order in range(1, 11):
         page.locator(f"input[name=met][value='{order}']").check()
     page.get_by_label("Uraian").fill("Rumah berdinding bambu, lantai tanah, makan dua kali sehari.")
-    page.get_by_label("Usulan tingkat").select_option("very_poor")
+    assert page.get_by_test_id("met-count").inner_text().strip().startswith("10 dari 14")
+    page.get_by_label("Sangat miskin (Melati)").check()
     page.get_by_role("button", name="Kirim hasil kunjungan").click()
     assert "Tidak ada kunjungan yang menunggu" in page.content()
     context.close()

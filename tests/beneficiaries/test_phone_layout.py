@@ -72,5 +72,9 @@ def test_the_auditors_long_menu_fits_a_desktop_screen(live_server, browser):
     )
     page.goto(f"{live_server.url}/dasbor/")
     assert page.evaluate(PAGE_WIDTH) <= 1280
+    # One line: the bar is no taller than one row of links, and the user's menu is on it.
+    assert page.get_by_test_id("main-nav").bounding_box()["height"] < 70
+    assert page.get_by_test_id("current-user").is_visible()
+    page.get_by_test_id("current-user").click()
     assert page.get_by_role("button", name="Keluar").is_visible()
     context.close()

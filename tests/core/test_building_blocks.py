@@ -77,7 +77,8 @@ def test_a_pdf_is_made_with_letterhead_title_qr_and_signatures(org):
         ],
     )
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
-    assert "UPTPK Kabupaten Sragen" in text
+    # The letterhead prints the name in capitals, as a kop surat does.
+    assert "UPTPK KABUPATEN SRAGEN" in text
     assert "Tanda Terima Sumbangan" in text
     assert "Siti Rahayu" in text
     assert "Halaman 1" in text

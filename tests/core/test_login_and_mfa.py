@@ -81,3 +81,25 @@ def test_an_outsider_gets_404_and_a_read_only_role_gets_403(personas, login):
     from core.organisation import get_organisation
 
     assert get_organisation().name != "Diubah auditor"
+
+
+def test_a_just_used_code_is_refused_with_the_advice_to_wait_for_the_next(personas, client):
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    from tests.conftest import PASSWORD
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    code = format_hotp_value(hotp_value("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", counter))
+    email = personas["treasurer"].email
+    for attempt in range(2):
+        client.post("/akun/login/", {"login": email, "password": PASSWORD})
+        response = client.post("/akun/2fa/authenticate/", {"code": code})
+        if attempt == 0:
+            assert response.status_code == 302  # the first use of the code logs in
+            client.post("/akun/logout/")
+    body = response.content.decode()
+    assert "sudah dipakai" in body and "tunggu kode berikutnya" in body

@@ -66,8 +66,10 @@ def test_a_fund_manager_runs_a_month_of_opd_payroll_from_file_to_receipts(
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{live_server.url}/dasbor/")
 
-    # From the dashboard panel to the upload form.
-    page.get_by_role("link", name="Unggah potongan gaji").click()
+    # Through the menu (Donatur › Potongan gaji) to the upload form.
+    page.get_by_test_id("main-nav").get_by_role("button", name="Donatur").click()
+    page.get_by_test_id("main-nav").get_by_role("link", name="Potongan gaji").click()
+    page.get_by_role("link", name="Unggah berkas").click()
     page.get_by_label("OPD").select_option(label="DINKES · Dinas Kesehatan")
     page.get_by_label("Bulan potongan").fill("2025-03")
     page.get_by_label("Tanggal dana diterima").fill("2025-03-28")

@@ -107,9 +107,14 @@ def test_an_unknown_nip_with_a_name_creates_and_enrols_a_new_donor_and_the_previ
     assert flagged[0]["nip"] == NIP_NEW and "Donatur baru" in flagged[0]["flags"][0]
     assert not Donor.objects.filter(nip=NIP_NEW).exists()  # only the preview so far
 
-    payroll_import_commit(payroll_import=draft, actor=books.manager)
+    booked = payroll_import_commit(payroll_import=draft, actor=books.manager)
     donor = Donor.objects.get(nip=NIP_NEW)
     assert (donor.name, donor.opd, donor.kind) == ("Rina Handayani", books.dinkes, "pns")
+    # Once booked, the page still counts the donor it created, and the row says it was done.
+    booked.refresh_from_db()
+    assert booked.new_donor_count == 1
+    flag = booked.contributions.get(donor=donor).flag
+    assert "dibuat dan didaftarkan" in flag and "akan dibuat" not in flag
     enrolment = Enrolment.objects.get(donor=donor)
     assert (enrolment.monthly_amount, enrolment.start) == (Decimal("75000.00"), PERIOD)
 

@@ -22,7 +22,7 @@ def test_a_fund_manager_records_a_gift_and_sees_it_in_the_funds_ledger(live_serv
     page.wait_for_url(f"{live_server.url}/dasbor/")
 
     page.goto(f"{live_server.url}/dana/")
-    page.get_by_role("link", name="Catat penerimaan").click()
+    page.get_by_role("link", name="Penerimaan lain").click()
     page.get_by_label("Dana").select_option(label="MATRA")
     page.get_by_label("Diterima di").select_option(label="Kas tunai")
     page.get_by_label("Jumlah (Rp)").fill("Rp1.500.000")
