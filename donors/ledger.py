@@ -10,7 +10,14 @@ from __future__ import annotations
 from funds.errors import LedgerError
 from funds.models import Fund, MoneyLocation, Transaction
 from funds.selectors import fund_get, money_location_get, transactions_for_reference
-from funds.services import contribution_record, transaction_reverse
+from funds.services import (
+    contribution_record,
+    fund_create,
+    gateway_charge_record,
+    money_move,
+    programme_check,
+    transaction_reverse,
+)
 
 __all__ = [
     "Fund",
@@ -18,6 +25,10 @@ __all__ = [
     "MoneyLocation",
     "Transaction",
     "contribution_record",
+    "fund_create",
+    "gateway_charge_record",
+    "money_move",
+    "programme_check",
     "fund_get",
     "fund_is_zakat",
     "money_location_get",
