@@ -2,7 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts are created by an admin; there is no open sign-up."""
+    """Accounts are created by an admin; the one open sign-up is a view that marks the
+    request (the CSR partner sign-up, donors.csr_views.PartnerSignupView)."""
 
     def is_open_for_signup(self, request):
-        return False
+        return bool(getattr(request, "kenanga_partner_signup", False))

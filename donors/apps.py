@@ -17,3 +17,6 @@ class DonorsConfig(AppConfig):
         register_nav(_("Sumbangan saya"), "donors:my", [Role.CONTRIBUTOR], order=230)
         register_panel("donors/panel_contributions.html", staff, order=200)
         register_panel("donors/panel_mine.html", [Role.CONTRIBUTOR], order=200)
+        register_nav(_("Mitra CSR"), "donors:csr_home", [*staff, Role.CSR_PARTNER], order=240)
+        register_panel("donors/csr/panel_partner.html", [Role.CSR_PARTNER], order=200)
+        register_panel("donors/csr/panel_manager.html", [Role.FUND_MANAGER], order=210)
