@@ -153,10 +153,11 @@ def csr_home(request):
 @staff_view(read=PARTNER, write=PARTNER)
 def pledge_create(request):
     partner = partner_of_user(user=request.user)
-    if partner is None:
-        raise Http404
     form = PledgeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if partner is None:
+        # Auditors and admins may open the page; only a company can pledge.
+        messages.warning(request, _("Akun ini belum terhubung dengan perusahaan mitra."))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             pledge = csr.pledge_create(
@@ -278,8 +279,6 @@ def pledge_pay(request, pk: int):
 @staff_view(read=PARTNER, write=PARTNER)
 def transfer_submit(request, pk: int):
     pledge = _get_pledge_for_user(request, pk, write=request.method == "POST")
-    if pledge.partner.user_id != request.user.pk:
-        raise Http404
     form = TransferForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -524,7 +523,8 @@ def public_giving(request):
         or not settings.PUBLIC_GIVING_FUND
         or not payments.gateway.is_enabled()
     ):
-        raise Http404
+        # Without a PUB permit there is no public appeal: no form, only where to give otherwise.
+        return render(request, "donors/csr/public_giving_closed.html", {"org": org})
     form = PublicGiftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from funds.models import Fund

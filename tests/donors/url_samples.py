@@ -91,3 +91,110 @@ SAMPLES = {
     ),
     "donors:receipt_verify": lambda p: {"token": Receipt.objects.get(contribution=_gift(p)).token},
 }
+
+
+# --- CSR partner portal ------------------------------------------------------------------------
+OWN_PARTNER = STAFF | {Role.CSR_PARTNER}
+
+
+def _partner(p):
+    from donors.models import Partner
+
+    existing = Partner.objects.filter(user=p[Role.CSR_PARTNER]).first()
+    if existing:
+        return existing
+    from donors.csr import partner_register
+    from tests.donors.csr_fixtures import pdf_upload
+
+    return partner_register(
+        user=p[Role.CSR_PARTNER],
+        legal_name="PT Semen Gresik Tbk",
+        npwp="012345678901000",
+        contact_name="Dewi",
+        document=pdf_upload(),
+    )
+
+
+def _pledge(p, kind="cash"):
+    from donors.csr import GoodsLine, pledge_create
+
+    today = dt.date.today()
+    return pledge_create(
+        partner=_partner(p),
+        kind=kind,
+        title="Beasiswa",
+        total_amount=Decimal("1000000"),
+        agreement_number="PKS/1",
+        schedule=[(today, Decimal("1000000"))] if kind == "cash" else None,
+        goods=[GoodsLine("Komputer", 1, Decimal("1000000"), today)] if kind == "goods" else None,
+        actor=p[Role.CSR_PARTNER],
+    )
+
+
+def _transfer(p):
+    from donors.csr import _store
+    from donors.models import Pledge, TransferProof
+    from tests.donors.csr_fixtures import pdf_upload
+
+    pledge = _pledge(p)
+    Pledge.objects.filter(pk=pledge.pk).update(status="accepted")
+    return TransferProof.objects.create(
+        pledge=pledge,
+        amount=Decimal("100000"),
+        transferred_on=dt.date.today(),
+        proof=_store(pdf_upload(), purpose="test", actor=None, label="x"),
+        submitted_by=p[Role.CSR_PARTNER],
+    )
+
+
+def _partner_receipt(p):
+    from donors.services import gift_record
+
+    fund, bank, _, _ = _books()
+    gift = gift_record(
+        donor=_partner(p).donor,
+        fund=fund,
+        location=bank,
+        amount=Decimal("100000"),
+        date=dt.date.today(),
+        channel=Contribution.Channel.CASH,
+        actor=p[Role.FUND_MANAGER],
+    )
+    return Receipt.objects.get(contribution=gift)
+
+
+def _payment(p):
+    from donors.models import OnlinePayment
+
+    fund, bank, _, _ = _books()
+    return OnlinePayment.objects.create(
+        donor=_partner(p).donor,
+        fund=fund,
+        location=bank,
+        amount=Decimal("100000"),
+        payment_intent_id="pi_sample",
+    )
+
+
+SAMPLES.update(
+    {
+        "donors:pledge_detail": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_accept": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_cancel": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_pay": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:transfer_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_report": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:transfer_confirm": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
+        "donors:transfer_reject": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
+        "donors:transfer_proof": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
+        "donors:goods_receive": lambda p: ({"pk": _pledge(p, "goods").goods.get().pk}, OWN_PARTNER),
+        "donors:goods_hand_on": lambda p: ({"pk": _pledge(p, "goods").goods.get().pk}, OWN_PARTNER),
+        "donors:partner_document": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
+        "donors:partner_verify": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
+        "donors:partner_report": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
+        "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p).pk}, OWN_PARTNER),
+        "donors:payment_page": lambda p: {"token": _payment(p).token},
+        "donors:payment_api": lambda p: {"token": _payment(p).token},
+    }
+)
