@@ -197,8 +197,8 @@ STRIPE_MINIMUM_IDR = env.get_int("STRIPE_MINIMUM_IDR", 10000, minimum=1)
 # Seconds a webhook signature stays valid (replay protection).
 STRIPE_WEBHOOK_TOLERANCE = env.get_int("STRIPE_WEBHOOK_TOLERANCE", 300, minimum=1)
 # The money locations card gifts arrive in and payouts go to (codes).
-STRIPE_GATEWAY_LOCATION = env.get_str("STRIPE_GATEWAY_LOCATION", "stripe")
-STRIPE_PAYOUT_LOCATION = env.get_str("STRIPE_PAYOUT_LOCATION", "")
+STRIPE_GATEWAY_LOCATION = env.get_str("STRIPE_GATEWAY_LOCATION", "gateway")
+STRIPE_PAYOUT_LOCATION = env.get_str("STRIPE_PAYOUT_LOCATION", "bank-jateng")
 # The fund public card gifts go to (code).
 PUBLIC_GIVING_FUND = env.get_str("PUBLIC_GIVING_FUND", "")
 for _name, _prefix in (
