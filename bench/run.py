@@ -35,10 +35,14 @@ def _bench_database_url() -> str:
     admin = urlunparse(parsed._replace(path="/postgres"))
     import psycopg
 
+    # BENCH_DATABASE lets two checkouts benchmark on one server without dropping each other's.
+    name = os.environ.get("BENCH_DATABASE", "kenanga_bench")
+    if not name.replace("_", "").isalnum():
+        sys.exit("BENCH_DATABASE: letters, digits and _ only.")
     with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS kenanga_bench")
-        conn.execute("CREATE DATABASE kenanga_bench")
-    return urlunparse(parsed._replace(path="/kenanga_bench"))
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunparse(parsed._replace(path=f"/{name}"))
 
 
 def machine() -> str:

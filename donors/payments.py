@@ -193,11 +193,15 @@ def _payment_sync(*, payment_intent_id: str, created: int) -> str:
     if intent.currency != gateway.CURRENCY or intent.amount != to_minor_units(payment.amount):
         raise DonorError(_("Jumlah atau mata uang di Stripe berbeda dari catatan pembayaran."))
     outcome = []
+    charge = gateway.charge_retrieve(_id(intent.latest_charge))
     if payment.status == OnlinePayment.Status.STARTED:
-        charge = gateway.charge_retrieve(_id(intent.latest_charge))
         _payment_book(payment, charge)
         outcome.append("booked")
-    if payment.status == OnlinePayment.Status.SUCCEEDED:
+    stripe_refunded = int(getattr(charge, "amount_refunded", 0) or 0)
+    # Listing refunds is one more round trip; only when Stripe says there is something new.
+    if payment.status == OnlinePayment.Status.SUCCEEDED and stripe_refunded > to_minor_units(
+        payment.refunded_amount
+    ):
         refunded = _refunds_book(payment)
         if refunded:
             outcome.append(f"refunded {refunded}")
