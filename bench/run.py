@@ -35,10 +35,10 @@ def _bench_database_url() -> str:
     admin = urlunparse(parsed._replace(path="/postgres"))
     import psycopg
 
-    # BENCH_DATABASE lets two checkouts benchmark on one server without dropping each other's.
-    name = os.environ.get("BENCH_DATABASE", "kenanga_bench")
+    # Several checkouts may bench on one server at once: each may name its own database.
+    name = os.environ.get("KENANGA_BENCH_DB", "kenanga_bench")
     if not name.replace("_", "").isalnum():
-        sys.exit("BENCH_DATABASE: letters, digits and _ only.")
+        sys.exit("KENANGA_BENCH_DB may hold letters, digits and underscores only.")
     with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
