@@ -56,6 +56,15 @@ def _store(upload, *, purpose: str, actor, label: str):
         raise DonorError(f"{label}: {' '.join(exc.messages)}") from exc
 
 
+def _store_photo(upload, *, actor):
+    try:
+        return stored_file_save(
+            upload=upload, purpose="csr-goods-handover", allowed=("jpeg", "png"), actor=actor
+        )
+    except ValidationError as exc:
+        raise DonorError(_("Foto penyerahan: %(e)s") % {"e": " ".join(exc.messages)}) from exc
+
+
 def _is_manager(actor) -> bool:
     return bool(getattr(actor, "roles", frozenset()) & {Role.FUND_MANAGER, Role.ADMIN})
 
@@ -545,9 +554,9 @@ def goods_receive(
 
 @transaction.atomic
 def goods_hand_on(
-    *, item: GoodsItem, recipient: str, bast_number: str, date: dt.date, actor
+    *, item: GoodsItem, recipient: str, bast_number: str, date: dt.date, actor, photo=None
 ) -> GoodsItem:
-    """Hand received goods on to a household or public facility, with its own BAST."""
+    """Hand received goods on to a household or public facility, with its own BAST and photo."""
     item = GoodsItem.objects.select_for_update().get(pk=item.pk)
     if not _is_manager(actor):
         raise DonorError(_("Hanya pengelola dana yang dapat mencatat penyerahan barang."))
@@ -557,9 +566,19 @@ def goods_hand_on(
         raise DonorError(_("Penerima dan nomor BAST penyerahan wajib diisi."))
     if date < item.received_on or date > timezone.localdate():
         raise DonorError(_("Tanggal penyerahan harus antara tanggal terima dan hari ini."))
+    if photo is not None:
+        item.handover_photo = _store_photo(photo, actor=actor)
     item.status, item.handover_to = GoodsItem.Status.HANDED_ON, recipient.strip()
     item.handover_bast_number, item.handed_on_date = bast_number.strip(), date
-    item.save(update_fields=["status", "handover_to", "handover_bast_number", "handed_on_date"])
+    item.save(
+        update_fields=[
+            "status",
+            "handover_to",
+            "handover_bast_number",
+            "handed_on_date",
+            "handover_photo",
+        ]
+    )
     audit_log(
         item,
         "donors.goods.handed_on",

@@ -398,6 +398,7 @@ def goods_hand_on(request, pk: int):
             bast_number=request.POST.get("bast", ""),
             date=date,
             actor=request.user,
+            photo=request.FILES.get("photo"),
         )
     except DonorError as exc:
         _error(request, exc)
@@ -411,6 +412,14 @@ def _date(text):
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
         raise ValueError(_("Tanggal tidak sah (YYYY-MM-DD).")) from None
+
+
+@staff_view(read=[*PARTNER, *STAFF_READ])
+def goods_photo(request, pk: int):
+    item = _get_goods_for_user(request, pk)
+    if item.handover_photo is None:
+        raise Http404
+    return stored_file_response(request, item.handover_photo, filename=f"serah-barang-{item.pk}")
 
 
 # --- Impact reports --------------------------------------------------------------------------

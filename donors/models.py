@@ -606,6 +606,14 @@ class GoodsItem(models.Model):
     handover_to = models.CharField(_("diserahkan kepada"), max_length=200, blank=True)
     handover_bast_number = models.CharField(_("nomor BAST penyerahan"), max_length=100, blank=True)
     handed_on_date = models.DateField(_("diserahkan tanggal"), null=True, blank=True)
+    handover_photo = models.ForeignKey(
+        "core.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("foto penyerahan"),
+    )
 
     class Meta:
         verbose_name = _("barang janji")

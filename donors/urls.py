@@ -49,6 +49,7 @@ urlpatterns += [
     path("mitra/transfer/<int:pk>/bukti/", csr_views.transfer_proof, name="transfer_proof"),
     path("mitra/barang/<int:pk>/terima/", csr_views.goods_receive, name="goods_receive"),
     path("mitra/barang/<int:pk>/serahkan/", csr_views.goods_hand_on, name="goods_hand_on"),
+    path("mitra/barang/<int:pk>/foto/", csr_views.goods_photo, name="goods_photo"),
     path("mitra/<int:pk>/dokumen/", csr_views.partner_document, name="partner_document"),
     path("mitra/<int:pk>/verifikasi/", csr_views.partner_verify, name="partner_verify"),
     path("mitra/<int:pk>/laporan/", csr_views.partner_report, name="partner_report"),

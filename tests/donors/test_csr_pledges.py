@@ -347,17 +347,28 @@ def test_goods_are_received_with_a_bast_and_handed_on_apart_from_cash(partner, p
         valuation=Decimal("60000000"),
         actor=manager,
     )
+    with pytest.raises(DonorError, match="Foto penyerahan"):
+        goods_hand_on(
+            item=car,
+            recipient="Puskesmas Sambirejo",
+            bast_number="BAST/K/01",
+            date=TODAY,
+            actor=manager,
+            photo=SimpleUploadedFile("serah.jpg", b"%PDF-1.4 not a photo"),
+        )
     car = goods_hand_on(
         item=car,
         recipient="Puskesmas Sambirejo",
         bast_number="BAST/K/01",
         date=TODAY,
         actor=manager,
+        photo=SimpleUploadedFile("serah.png", png_bytes()),
     )
 
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.FULFILLED
     assert car.status == "handed_on" and car.handover_bast_number == "BAST/K/01"
+    assert car.handover_photo.kind == "png"
     assert not Account.objects.exclude(balance=0).exists()  # nothing entered the cash ledger
 
 

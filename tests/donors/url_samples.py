@@ -131,6 +131,23 @@ def _pledge(p, kind="cash"):
     )
 
 
+def _handed_on(p):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from donors.csr import _store_photo
+    from donors.models import GoodsItem
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, "JPEG")
+    item = _pledge(p, "goods").goods.get()
+    photo = _store_photo(SimpleUploadedFile("f.jpg", buffer.getvalue()), actor=None)
+    GoodsItem.objects.filter(pk=item.pk).update(handover_photo=photo)
+    return item
+
+
 def _transfer(p):
     from donors.csr import _store
     from donors.models import Pledge, TransferProof
@@ -190,6 +207,7 @@ SAMPLES.update(
         "donors:transfer_proof": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
         "donors:goods_receive": lambda p: ({"pk": _pledge(p, "goods").goods.get().pk}, OWN_PARTNER),
         "donors:goods_hand_on": lambda p: ({"pk": _pledge(p, "goods").goods.get().pk}, OWN_PARTNER),
+        "donors:goods_photo": lambda p: ({"pk": _handed_on(p).pk}, OWN_PARTNER),
         "donors:partner_document": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
         "donors:partner_verify": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
         "donors:partner_report": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
