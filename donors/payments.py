@@ -239,8 +239,19 @@ def _payment_book(payment: OnlinePayment, charge) -> None:
         except ledger.LedgerError as exc:
             raise DonorError(str(exc)) from exc
     if payment.pledge_id:
-        Contribution.objects.filter(pk=contribution.pk).update(pledge=payment.pledge_id)
-        pledge_apply(pledge=payment.pledge, amount=payment.amount, actor=None)
+        try:
+            with transaction.atomic():
+                pledge_apply(pledge=payment.pledge, amount=payment.amount, actor=None)
+        except DonorError:
+            # Two card pages paid the last instalment at once: the money is real and
+            # stays a gift to the pledge's fund, it just does not count twice.
+            audit_log(
+                payment,
+                "donors.online_payment.beyond_pledge",
+                changes={"pledge": payment.pledge_id, "amount": payment.amount},
+            )
+        else:
+            Contribution.objects.filter(pk=contribution.pk).update(pledge=payment.pledge_id)
     payment.status = OnlinePayment.Status.SUCCEEDED
     payment.contribution, payment.fee, payment.fee_transaction = contribution, fee, fee_txn
     payment.charge_id, payment.booked_at = charge.id, timezone.now()
@@ -263,8 +274,8 @@ def _take_back(payment: OnlinePayment, *, reason: str, removed: Decimal):
     from donors.services import contribution_reverse, gift_record
 
     old = contribution_reverse(contribution=payment.contribution, reason=reason, actor=None)
-    if payment.pledge_id:
-        pledge_apply(pledge=payment.pledge, amount=-removed, actor=None)
+    if old.pledge_id:
+        pledge_apply(pledge=old.pledge, amount=-removed, actor=None)
     remainder = old.amount - removed
     new = None
     if remainder > 0:
@@ -278,8 +289,8 @@ def _take_back(payment: OnlinePayment, *, reason: str, removed: Decimal):
             actor=None,
             note=_("%(pi)s, sisa setelah pengembalian") % {"pi": payment.payment_intent_id},
         )
-        if payment.pledge_id:
-            Contribution.objects.filter(pk=new.pk).update(pledge=payment.pledge_id)
+        if old.pledge_id:
+            Contribution.objects.filter(pk=new.pk).update(pledge=old.pledge_id)
     payment.contribution = new
     payment.save(update_fields=["contribution"])
     return old.reversal_transaction

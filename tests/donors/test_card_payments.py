@@ -355,3 +355,17 @@ def test_a_payout_larger_than_the_gateway_holds_is_refused(client, booked):
 
     assert response.status_code == 500
     assert not GatewayMovement.objects.filter(kind="payout").exists()
+
+
+def test_two_card_pages_paying_the_same_rest_book_both_but_count_once(client, pledge, csr_books):
+    first, second = start(pledge, "3000000"), start(pledge, "3000000")
+    for payment in (first, second):
+        paid_at_localstripe(payment)
+        signed_delivery(client, succeeded(payment))
+
+    pledge.refresh_from_db()
+    assert pledge.received_amount == Decimal("3000000.00") and pledge.status == "fulfilled"
+    assert Contribution.objects.filter(status="recorded").count() == 2
+    assert Contribution.objects.filter(pledge=pledge).count() == 1
+    assert balance(csr_books.umum) == Decimal("6000000.00")
+    assert ledger_verify() == []
