@@ -11,8 +11,14 @@
   var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
 
   function poll(tries) {
+    function again() {
+      if (tries > 0) setTimeout(function () { poll(tries - 1); }, 1000);
+    }
     fetch(statusUrl, { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+      .then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      })
       .then(function (data) {
         state.textContent = data.label;
         if (data.receipt_url) {
@@ -20,10 +26,12 @@
           a.href = data.receipt_url;
           a.textContent = data.receipt;
           receipt.replaceChildren(a);
-        } else if (data.status === "started" && tries > 0) {
-          setTimeout(function () { poll(tries - 1); }, 1000);
+        } else if (data.status === "started") {
+          again();
         }
-      });
+      })
+      // A dropped connection (a regency office's line) is not the end: ask again.
+      .catch(again);
   }
 
   var form = document.getElementById("card-form");
