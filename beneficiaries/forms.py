@@ -18,6 +18,7 @@ from beneficiaries.models import (
     Person,
     Registration,
 )
+from beneficiaries.services import COMPLAINT_CONTACT_MAX_CHARS, COMPLAINT_MAX_CHARS
 from core.models import User
 from core.roles import Role
 
@@ -158,12 +159,36 @@ class CampaignItemForm(forms.Form):
 
 class ComplaintForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=Complaint.Kind.choices)
-    name = forms.CharField(label=_("Nama pengadu"), max_length=150)
-    contact = forms.CharField(label=_("Telepon atau e-mail"), max_length=150)
+    name = forms.CharField(
+        label=_("Nama pengadu"),
+        max_length=150,
+        error_messages={"max_length": _("Nama paling banyak %(limit_value)d karakter.")},
+    )
+    contact = forms.CharField(
+        label=_("Telepon atau e-mail"),
+        max_length=COMPLAINT_CONTACT_MAX_CHARS,
+        error_messages={"max_length": _("Kontak paling banyak %(limit_value)d karakter.")},
+    )
     village_code = VillageCodeField(required=False)
     description = forms.CharField(
-        label=_("Isi pengaduan"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Isi pengaduan"),
+        max_length=COMPLAINT_MAX_CHARS,
+        error_messages={
+            "max_length": _(
+                "Isi pengaduan paling banyak %(limit_value)d karakter (sekarang %(show_value)d): "
+                "ringkaslah; tulisan Anda tetap di sini."
+            )
+        },
+        help_text=_("Paling banyak 4.000 karakter."),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength in the page: a browser would cut a long paste silently;
+        # the server says what is too long and gives the text back instead.
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
 
 
 class ComplaintAssignForm(forms.Form):

@@ -200,7 +200,16 @@ class ImportBatch(models.Model):
     as_of = models.DateField(_("tanggal data"))
     filename = models.CharField(_("nama berkas"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
+    # The uploaded file, encrypted (core.uploads), deleted once the batch is
+    # imported or its retention ends. `file` holds files kept before encryption,
+    # in clear, until `manage.py encrypt_media` moves them.
+    stored = models.ForeignKey(
+        "core.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     file = models.FileField(upload_to="private/imports/", blank=True)
+    # What the preview page shows, parsed once at upload: the page never reads
+    # the file again (a hostile file would cost its parse on every view).
+    preview = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     households = models.PositiveIntegerField(default=0)
     persons = models.PositiveIntegerField(default=0)
@@ -345,8 +354,14 @@ def _photo_path(instance, filename: str) -> str:
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(HomeVisit, on_delete=models.PROTECT, related_name="photos")
-    # Outside MEDIA's public part: served only through a view that checks the role.
-    image = models.FileField(upload_to=_photo_path)
+    # The photo, re-encoded and encrypted (core.uploads); served only through a
+    # view that checks the role.
+    file = models.ForeignKey(
+        "core.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Photos stored before files were encrypted, in clear; `manage.py
+    # encrypt_media` moves them into `file` and empties this.
+    image = models.FileField(upload_to=_photo_path, blank=True)
     caption = models.CharField(_("keterangan"), max_length=200, blank=True)
     consent_by = models.CharField(_("persetujuan diberikan oleh"), max_length=150)
     uploaded_by = models.ForeignKey(

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +23,12 @@ from beneficiaries.errors import BeneficiaryError
 from beneficiaries.models import Household, ImportBatch, Membership, Person, Region
 from beneficiaries.services import kk_hash, nik_hash
 from core.audit import audit_log
-from core.crypto import encrypt
+from core.crypto import encrypt, mask_digits
 from core.identity import IdentityError, parse_nik, validate_kk
 from core.imports import ImportFileError, RowError, read_table
+from core.models import Job
+from core.roles import Role
+from core.uploads import stored_file_delete, stored_file_open, stored_file_save
 
 REQUIRED = [
     "NO_KK",
@@ -311,6 +316,122 @@ def import_refusal(*, source: str, as_of: dt.date, digest: str) -> str:
     return ""
 
 
+PREVIEW_HOUSEHOLDS = 20
+PREVIEW_ERRORS = 200
+
+
+def preview_from_parsed(parsed: ParsedList) -> dict:
+    """Return what the preview page shows, KK numbers masked, to be stored with the batch."""
+    return {
+        "rows": parsed.rows,
+        "households": len(parsed.households),
+        "persons": parsed.persons,
+        "warnings": [str(w) for w in parsed.warnings],
+        "error_count": len(parsed.errors),
+        "errors": [str(e) for e in parsed.errors[:PREVIEW_ERRORS]],
+        "sample": [
+            {
+                "row": h.row,
+                "kk": mask_digits(h.kk),
+                "village_code": h.village_code,
+                "rt": h.rt,
+                "rw": h.rw,
+                "decile": h.decile,
+                "members": len(h.members),
+            }
+            for h in parsed.households[:PREVIEW_HOUSEHOLDS]
+        ],
+    }
+
+
+def import_batch_create(
+    *, upload, filename: str, source: str, as_of: dt.date, actor
+) -> ImportBatch:
+    """Check and parse an uploaded list once, keep it encrypted, and record its preview.
+
+    A file with errors is not kept at all: it can never be imported, and the
+    preview already says what to fix.
+    """
+    data = upload if isinstance(upload, bytes) else upload.read()
+    digest = file_digest(data)
+    refusal = import_refusal(source=source, as_of=as_of, digest=digest)
+    if refusal:
+        raise BeneficiaryError(refusal)
+    parsed = parse_national_list(data, filename=filename)
+    with transaction.atomic():
+        stored = None
+        if not parsed.errors:
+            try:
+                stored = stored_file_save(
+                    upload=data,
+                    purpose="beneficiaries.import",
+                    allowed=("csv", "xlsx"),
+                    max_bytes=settings.KENANGA_MAX_UPLOAD_BYTES,
+                    actor=actor,
+                )
+            except ValidationError as exc:
+                raise BeneficiaryError(" ".join(exc.messages)) from None
+        batch = ImportBatch.objects.create(
+            source=source,
+            as_of=as_of,
+            filename=filename[:255],
+            file_sha256=digest,
+            stored=stored,
+            preview=preview_from_parsed(parsed),
+            created_by=actor,
+        )
+        audit_log(
+            batch,
+            "beneficiaries.import.uploaded",
+            actor=actor,
+            changes={"rows": parsed.rows, "errors": len(parsed.errors), "source": source},
+        )
+    return batch
+
+
+def import_batch_data(batch: ImportBatch) -> bytes:
+    """Return the uploaded file of a batch, decrypted (or as kept before encryption)."""
+    if batch.stored_id:
+        try:
+            return stored_file_open(batch.stored)
+        except FileNotFoundError:
+            raise BeneficiaryError(_("Berkas impor sudah dihapus; unggah lagi.")) from None
+    if batch.file:
+        with batch.file.open("rb") as fh:
+            return fh.read()
+    raise BeneficiaryError(_("Berkas impor sudah dihapus; unggah lagi."))
+
+
+def national_list_confirm(*, batch: ImportBatch, actor) -> Job:
+    """Start the import of a previewed batch: one job, queued when this transaction commits.
+
+    Two officers pressing "import" at the same moment meet at the batch's row
+    lock: the second sees the first one's job and gets it back, so a batch
+    never has two jobs racing to write the same households. Only after a
+    failed job may the batch be tried again with a new one.
+    """
+    from beneficiaries.tasks import national_list_import
+
+    if not actor.has_role(Role.VERIFIER, Role.HEAD):
+        raise BeneficiaryError(_("Impor daftar nasional dijalankan oleh verifikator atau kepala."))
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEW:
+            raise BeneficiaryError(_("Impor ini sudah diproses."))
+        if (batch.preview or {}).get("error_count"):
+            raise BeneficiaryError(_("Berkas ini berisi kesalahan; perbaiki lalu unggah lagi."))
+        running = Job.objects.filter(pk=batch.job_id).exclude(status=Job.Status.FAILED).first()
+        if running is not None:
+            return running
+        job = Job.objects.create(kind="beneficiaries.national_list", created_by=actor)
+        batch.job = job
+        batch.save(update_fields=["job"])
+        audit_log(batch, "beneficiaries.import.confirmed", actor=actor, changes={"job": job.pk})
+        batch_id, job_id = batch.pk, job.pk
+        transaction.on_commit(lambda: national_list_import.delay(batch_id, job_id))
+    return job
+
+
 def national_list_commit(
     *,
     batch: ImportBatch,
@@ -345,6 +466,9 @@ def national_list_commit(
             actor=actor,
             changes={"households": total, "persons": parsed.persons, "source": batch.source},
         )
+        # The file's purpose has ended: its rows now live encrypted in the registry.
+        if batch.stored_id:
+            stored_file_delete(stored=batch.stored, actor=actor)
     return batch
 
 

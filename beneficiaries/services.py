@@ -36,7 +36,7 @@ from core.audit import audit_log
 from core.crypto import keyed_hash
 from core.identity import IdentityError, parse_nik, validate_kk
 from core.roles import Role
-from core.uploads import validate_document
+from core.uploads import IMAGE_KINDS, stored_file_save
 
 CARD_GRADES = (Grade.VERY_POOR, Grade.POOR, Grade.NEAR_POOR)
 
@@ -353,12 +353,15 @@ def visit_photo_add(
             _("Foto hanya boleh disimpan dengan persetujuan: isi nama pemberi izin.")
         )
     try:
-        validate_document(upload, allowed=("jpeg", "png"))
+        # Re-encoded and encrypted: the file keeps no EXIF and no hidden chunk.
+        stored = stored_file_save(
+            upload=upload, purpose="beneficiaries.visit_photo", allowed=IMAGE_KINDS, actor=actor
+        )
     except ValidationError as exc:
         raise BeneficiaryError(" ".join(exc.messages)) from None
     photo = VisitPhoto.objects.create(
         visit=visit,
-        image=upload,
+        file=stored,
         caption=caption.strip(),
         consent_by=consent_by.strip(),
         uploaded_by=actor,
@@ -527,6 +530,12 @@ def household_reveal(*, household: Household, actor) -> None:
         audit_log(membership.person, "beneficiaries.member.nik_viewed", actor=actor)
 
 
+def complaint_contact_reveal(*, complaint: Complaint, actor) -> str:
+    """Return the complainant's full phone or e-mail, and record that `actor` saw it."""
+    audit_log(complaint, "beneficiaries.complaint.contact_viewed", actor=actor)
+    return complaint.contact
+
+
 # --- re-verification ---------------------------------------------------------------
 @transaction.atomic
 def campaign_open(*, year: int, name: str, actor) -> Campaign:
@@ -603,6 +612,10 @@ def campaign_item_record(
 
 
 # --- complaints ------------------------------------------------------------------------
+COMPLAINT_MAX_CHARS = 4000
+COMPLAINT_CONTACT_MAX_CHARS = 100
+
+
 @transaction.atomic
 def complaint_file(
     *,
@@ -618,6 +631,15 @@ def complaint_file(
 ) -> Complaint:
     """File a complaint with a reference number and a due date."""
     on = on or timezone.localdate()
+    if (
+        len(description) > COMPLAINT_MAX_CHARS
+        or len(contact) > COMPLAINT_CONTACT_MAX_CHARS
+        or len(name) > 150
+    ):
+        raise BeneficiaryError(
+            _("Isi pengaduan paling banyak %(n)s karakter, kontak %(c)d, nama 150.")
+            % {"n": "4.000", "c": COMPLAINT_CONTACT_MAX_CHARS}
+        )
     if not contact.strip():
         raise BeneficiaryError(_("Isi telepon atau e-mail agar jawaban dapat disampaikan."))
     if not name.strip() or not description.strip():

@@ -9,7 +9,11 @@ from django.utils import timezone
 
 from beneficiaries.errors import BeneficiaryError
 from beneficiaries.models import ImportBatch
-from beneficiaries.national_list import national_list_commit, parse_national_list
+from beneficiaries.national_list import (
+    import_batch_data,
+    national_list_commit,
+    parse_national_list,
+)
 from core.models import Job
 
 
@@ -27,16 +31,25 @@ def _progress(job_id: int, offset: int, weight: int):
 def national_list_import(batch_id: int, job_id: int) -> None:
     """Validate and commit a previewed national-list file; safe to run twice."""
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.select_related("created_by").get(pk=job_id)
     if batch.status != ImportBatch.Status.PREVIEW or job.status == Job.Status.DONE:
         return
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, total=100, done=0)
-    with batch.file.open("rb") as fh:
-        data = fh.read()
+    try:
+        data = import_batch_data(batch)
+    except BeneficiaryError as exc:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, message=str(exc), finished_at=timezone.now()
+        )
+        return
     parsed = parse_national_list(data, filename=batch.filename, progress=_progress(job_id, 0, 50))
     try:
         national_list_commit(
-            batch=batch, parsed=parsed, actor=batch.created_by, progress=_progress(job_id, 50, 50)
+            # The officer who confirmed the import answers for it.
+            batch=batch,
+            parsed=parsed,
+            actor=job.created_by or batch.created_by,
+            progress=_progress(job_id, 50, 50),
         )
     except BeneficiaryError as exc:
         Job.objects.filter(pk=job_id).update(

@@ -29,6 +29,7 @@ urlpatterns = [
     path("pengaduan/", views.complaint_list, name="complaint_list"),
     path("pengaduan/baru/", views.complaint_create, name="complaint_create"),
     path("pengaduan/<int:pk>/", views.complaint, name="complaint"),
+    path("pengaduan/<int:pk>/kontak/", views.complaint_contact, name="complaint_contact"),
     path("pengaduan-publik/", views.complaint_public, name="complaint_public"),
     path("pengaduan-publik/lacak/", views.complaint_track, name="complaint_track"),
 ]

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import secrets
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
-from django.core.files.base import ContentFile
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from beneficiaries import pdfs
 from beneficiaries.errors import BeneficiaryError
@@ -39,7 +41,7 @@ from beneficiaries.models import (
     Registration,
     VisitPhoto,
 )
-from beneficiaries.national_list import file_digest, import_refusal, parse_national_list
+from beneficiaries.national_list import import_batch_create, national_list_confirm
 from beneficiaries.selectors import (
     campaign_summary,
     decision_queue,
@@ -56,6 +58,7 @@ from beneficiaries.services import (
     campaign_open,
     complaint_answer,
     complaint_assign,
+    complaint_contact_reveal,
     complaint_file,
     household_register,
     household_reveal,
@@ -67,11 +70,14 @@ from beneficiaries.services import (
     visit_submit,
 )
 from beneficiaries.tables import ComplaintTable, DecisionQueueTable, HouseholdTable
-from beneficiaries.tasks import national_list_import
+from core.crypto import mask_contact
 from core.exports import export_response, table_export_response
+from core.http import client_ip, rate_limit_exceeded
 from core.models import Job
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
+from core.tables import RequestConfig
+from core.uploads import stored_file_response
 
 # Staff who work with households: they see masked identity numbers.
 READERS = [Role.VERIFIER, Role.HEAD, Role.FUND_MANAGER, Role.TREASURER]
@@ -130,10 +136,46 @@ def _error(form, exc: BeneficiaryError) -> None:
 
 
 # --- search, household page, statistics --------------------------------------------
-@staff_view(read=READERS)
+SEARCHES_KEY = "beneficiaries.searches"
+KEPT_SEARCHES = 20
+
+
+def _search_token(request, q: str) -> str:
+    """Keep a search text in the session under a random token, for the URL to carry."""
+    searches = request.session.get(SEARCHES_KEY, {})
+    token = secrets.token_urlsafe(9)
+    searches[token] = q
+    request.session[SEARCHES_KEY] = dict(list(searches.items())[-KEPT_SEARCHES:])
+    return token
+
+
+# Searching changes nothing but the session, so every reader may POST here: a
+# NIK or KK number travels in the body, never in a URL (access logs, history).
+@staff_view(read=READERS, write=[*READERS, Role.AUDITOR, Role.ADMIN])
 def search(request):
+    if request.method == "POST":
+        query = {
+            name: request.POST[name]
+            for name in ("village", "list_source")
+            if request.POST.get(name, "").strip()
+        }
+        q = request.POST.get("q", "").strip()[:100]
+        if q:
+            query["cari"] = _search_token(request, q)
+        url = reverse("beneficiaries:search")
+        return redirect(f"{url}?{urlencode(query)}" if query else url)
+    data = request.GET.copy()
+    if data.pop("q", None):
+        messages.warning(
+            request,
+            _("Pencarian NIK, nomor KK atau nama dikirim lewat formulir, bukan lewat alamat."),
+        )
+    token = data.pop("cari", [""])[0]
+    searched = request.session.get(SEARCHES_KEY, {}).get(token, "") if token else ""
+    if searched:
+        data["q"] = searched
     households = HouseholdFilter(
-        request.GET,
+        data,
         queryset=Household.objects.select_related("village", "village__parent")
         .annotate(members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
         .order_by("village__code", "pk"),
@@ -143,7 +185,11 @@ def search(request):
     export = table_export_response(request, table, "rumah-tangga")
     if export is not None:
         return export
-    return render(request, "beneficiaries/search.html", {"filter": households, "table": table})
+    return render(
+        request,
+        "beneficiaries/search.html",
+        {"filter": households, "table": table, "filter_method": "post"},
+    )
 
 
 def _household_context(request, household, *, reveal=False):
@@ -312,11 +358,11 @@ def visit_photo_add_view(request, pk: int):
 
 @staff_view(read=CASEWORKERS)
 def visit_photo(request, pk: int):
-    photo = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk)
+    photo = get_object_or_404(VisitPhoto.objects.select_related("visit", "file"), pk=pk)
     _get_visit_for_user(request, photo.visit_id)
-    response = FileResponse(photo.image.open("rb"))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if photo.file is None:
+        raise Http404  # kept in clear before encryption: `manage.py encrypt_media` moves it
+    return stored_file_response(request, photo.file, filename=f"foto-{photo.pk}")
 
 
 @staff_view(read=CASEWORKERS)
@@ -420,23 +466,17 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        digest = file_digest(data)
-        refusal = import_refusal(
-            source=form.cleaned_data["source"], as_of=form.cleaned_data["as_of"], digest=digest
-        )
-        if refusal:
-            form.add_error(None, refusal)
-        else:
-            batch = ImportBatch(
+        try:
+            batch = import_batch_create(
+                upload=upload,
+                filename=upload.name,
                 source=form.cleaned_data["source"],
                 as_of=form.cleaned_data["as_of"],
-                filename=upload.name[:255],
-                file_sha256=digest,
-                created_by=request.user,
+                actor=request.user,
             )
-            batch.file.save(f"{digest}.bin", ContentFile(data), save=False)
-            batch.save()
+        except BeneficiaryError as exc:
+            form.add_error(None, str(exc))
+        else:
             return redirect("beneficiaries:import_detail", pk=batch.pk)
     batches = ImportBatch.objects.select_related("created_by").order_by("-created_at")[:20]
     return render(request, "beneficiaries/import_upload.html", {"form": form, "batches": batches})
@@ -447,27 +487,20 @@ def import_detail(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.select_related("job"), pk=pk)
     if request.method == "POST":
         require_write(request, CASEWORKERS)
-        if batch.status == ImportBatch.Status.PREVIEW and batch.job_id is None:
-            job = Job.objects.create(kind="beneficiaries.national_list", created_by=request.user)
-            batch.job = job
-            batch.save(update_fields=["job"])
-            national_list_import.delay(batch.pk, job.pk)
+        try:
+            national_list_confirm(batch=batch, actor=request.user)
+        except BeneficiaryError as exc:
+            messages.info(request, str(exc))
         return redirect("beneficiaries:import_detail", pk=batch.pk)
-    parsed = None
+    # The preview was parsed once at upload: this page never reads the file.
+    preview = None
     if batch.status == ImportBatch.Status.PREVIEW and batch.job_id is None:
-        with batch.file.open("rb") as fh:
-            parsed = parse_national_list(fh.read(), filename=batch.filename)
+        preview = batch.preview or None
     job = Job.objects.filter(pk=batch.job_id).first()
     return render(
         request,
         "beneficiaries/import_detail.html",
-        {
-            "batch": batch,
-            "parsed": parsed,
-            "preview": parsed.households[:20] if parsed else [],
-            "errors": parsed.errors[:200] if parsed else [],
-            "job": job,
-        },
+        {"batch": batch, "preview": preview, "job": job},
     )
 
 
@@ -640,12 +673,32 @@ def complaint(request, pk: int):
     return render(
         request,
         "beneficiaries/complaint.html",
-        {
-            "complaint": complaint,
-            "assign_form": assign_form,
-            "answer_form": answer_form,
-            "overdue": complaint.is_overdue(timezone.localdate()),
-        },
+        _complaint_context(request, complaint, assign_form=assign_form, answer_form=answer_form),
+    )
+
+
+def _complaint_context(request, complaint, *, contact="", assign_form=None, answer_form=None):
+    return {
+        "complaint": complaint,
+        "assign_form": assign_form or ComplaintAssignForm(),
+        "answer_form": answer_form or ComplaintAnswerForm(),
+        "overdue": complaint.is_overdue(timezone.localdate()),
+        # Masked for everyone; shown in full only after a POST that is audited.
+        "contact": contact or mask_contact(complaint.contact),
+        "revealed": bool(contact),
+        "may_reveal": request.user.has_role(*CASEWORKERS),
+    }
+
+
+@staff_view(read=CASEWORKERS, write=CASEWORKERS, post_only=True)
+def complaint_contact(request, pk: int):
+    """Show the complainant's full phone or e-mail once, and record that it was seen."""
+    complaint = _get_complaint_for_user(request, pk, write=True)
+    contact = complaint_contact_reveal(complaint=complaint, actor=request.user)
+    return render(
+        request,
+        "beneficiaries/complaint.html",
+        _complaint_context(request, complaint, contact=contact),
     )
 
 
@@ -653,6 +706,25 @@ def complaint(request, pk: int):
 def complaint_public(request):
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if rate_limit_exceeded(
+            f"complaint:{client_ip(request)}",
+            limit=settings.KENANGA_PUBLIC_COMPLAINTS_PER_HOUR,
+            window=3600,
+        ):
+            # The form comes back filled in: nothing the citizen typed is lost.
+            form.add_error(
+                None,
+                _(
+                    "Terlalu banyak pengaduan dari alamat ini dalam satu jam. Isian Anda tetap "
+                    "di sini: kirim lagi nanti, atau sampaikan di loket."
+                ),
+            )
+            return render(
+                request,
+                "beneficiaries/complaint_form.html",
+                {"form": form, "public": True},
+                status=429,
+            )
         try:
             complaint = _complaint_from_form(form, channel=Complaint.Channel.PUBLIC, actor=None)
         except BeneficiaryError as exc:

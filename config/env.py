@@ -70,6 +70,26 @@ def get_list(name: str, default: list[str] | None = None) -> list[str]:
     return items
 
 
+def get_networks(name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated list of IP addresses or networks (CIDR); empty means none."""
+    import ipaddress
+
+    value = os.environ.get(name)
+    if value is None:
+        return list(default)
+    if not value.strip():
+        return []
+    items = get_list(name)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise _fail(
+                name, f"expected IP addresses or networks like 10.0.0.0/8, got {item!r}."
+            ) from None
+    return items
+
+
 def get_url(name: str, default: str | None = None, *, schemes: tuple[str, ...]) -> str | None:
     value = get_str(name, default)
     if value is None:

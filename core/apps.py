@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Inti")
 
     def ready(self):
+        from core import checks  # noqa: F401  (registers the system checks)
         from core.registry import register_nav, register_panel
         from core.roles import Role
 

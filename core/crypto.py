@@ -94,3 +94,17 @@ def decrypt_bytes(token: bytes) -> bytes:
         return _fernet(settings.KENANGA_DATA_KEY).decrypt(token)
     except InvalidToken:
         raise ValueError("Berkas tidak dapat dibuka: kunci KENANGA_DATA_KEY salah?") from None
+
+
+def mask_contact(value: str) -> str:
+    """Mask a phone number or e-mail address: `0812••••7890`, `b•••@contoh.id`."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if "@" in value:
+        local, _at, domain = value.partition("@")
+        return (local[:1] + "•" * max(len(local) - 1, 3)) + "@" + domain
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) < 8:
+        return "•" * len(value)
+    return mask_digits(digits, head=4, tail=4)

@@ -22,9 +22,22 @@ class _Echo:
         return value
 
 
+# OWASP's rule for CSV injection: a text cell that starts with one of these
+# would be run by a spreadsheet as a formula (=HYPERLINK(...) sends data away).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Return `text` so that no spreadsheet runs it as a formula (a leading quote)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, str):
+        # Names arrive from payroll files and national-list extracts: untrusted.
+        return neutralise(value)
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -32,7 +45,7 @@ def _cell(value):
     if isinstance(value, (str, int, float, decimal.Decimal, dt.date, dt.time)):
         return value
     # A model instance or a lazy translation: a spreadsheet cell takes its text.
-    return str(value)
+    return neutralise(str(value))
 
 
 def csv_response(
@@ -42,7 +55,7 @@ def csv_response(
 
     def stream():
         yield "\ufeff"  # so that Excel opens UTF-8 correctly
-        yield writer.writerow(header)
+        yield writer.writerow([_cell(h) for h in header])
         for row in rows:
             yield writer.writerow(
                 [
@@ -60,12 +73,22 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Da
     import io
 
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append(list(header))
+
+    def cells(values):
+        for value in values:
+            value = float(value) if isinstance(value, decimal.Decimal) else _cell(value)
+            cell = WriteOnlyCell(worksheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, whatever it looks like: never a formula
+            yield cell
+
+    worksheet.append(list(cells(header)))
     for row in rows:
-        worksheet.append([float(v) if isinstance(v, decimal.Decimal) else _cell(v) for v in row])
+        worksheet.append(list(cells(row)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

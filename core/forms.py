@@ -1,9 +1,10 @@
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation
-from core.services import ORG_FIELDS
-from core.uploads import validate_document
+from core.services import ORG_FIELDS, organisation_problems
+from core.uploads import reencode_image, validate_document
 
 
 class OrganisationForm(forms.ModelForm):
@@ -21,20 +22,17 @@ class OrganisationForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):
-            validate_document(logo, allowed=("png", "jpeg"), max_bytes=1024 * 1024)
+            kind = validate_document(logo, allowed=("png", "jpeg"), max_bytes=1024 * 1024)
+            # The logo is public (letterheads), so it is not encrypted, but it is
+            # re-encoded like every image: no metadata, no hidden chunk, our name.
+            image = reencode_image(logo.read(), kind)
+            logo = ContentFile(image.data, name=f"logo.{'jpg' if kind == 'jpeg' else kind}")
         return logo
 
     def clean(self):
         data = super().clean()
-        if data.get("legal_status") == Organisation.LegalStatus.ZAKAT_BODY and not data.get(
-            "zakat_license_number"
-        ):
-            self.add_error(
-                "zakat_license_number",
-                _("Lembaga pengelola zakat wajib mencantumkan nomor izinnya (UU 23/2011)."),
-            )
-        for field in ("signatory_nip", "treasurer_signatory_nip"):
-            value = data.get(field)
-            if value and (not value.isdigit() or len(value) != 18):
-                self.add_error(field, _("NIP harus 18 angka."))
+        # The rules live in core.services.organisation_problems, for every caller.
+        for field, message in organisation_problems(data).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
         return data

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,21 +81,113 @@ def _looks_binary(data: bytes) -> bool:
     return control > len(sample) * 0.05
 
 
-def _read_frame(data: bytes, filename: str) -> pd.DataFrame:
-    if data.startswith(_OLE_MAGIC):
+def _limits() -> tuple[int, int, int, int]:
+    return (
+        settings.KENANGA_IMPORT_MAX_ROWS,
+        settings.KENANGA_IMPORT_MAX_COLUMNS,
+        settings.KENANGA_IMPORT_MAX_LINE_CHARS,
+        settings.KENANGA_IMPORT_MAX_UNCOMPRESSED_BYTES,
+    )
+
+
+def _too_many_rows(max_rows: int) -> ImportFileError:
+    return ImportFileError(
+        _("Berkas berisi lebih dari %(n)s baris; bagi menjadi beberapa berkas.")
+        % {"n": f"{max_rows:,}".replace(",", ".")}
+    )
+
+
+def _too_many_columns(max_columns: int) -> ImportFileError:
+    return ImportFileError(
+        _("Berkas berisi lebih dari %(n)d kolom: periksa apakah ini berkas yang benar.")
+        % {"n": max_columns}
+    )
+
+
+def _cell_text(value: object) -> str:
+    # The same text pandas' read_excel(dtype=str) gave, so callers see no change.
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
+    """Read the first sheet in streaming mode, after checking what it declares.
+
+    A spreadsheet bomb is a few KB of zip that declares (or holds) a cell at
+    XFD1048576: building a frame of it takes gigabytes. The zip's uncompressed
+    size and the sheet's declared dimension are checked before any cell is
+    read, and rows and columns are capped while reading.
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    max_rows, max_columns, _line, max_unpacked = _limits()
+    broken = ImportFileError(_("Berkas XLSX rusak atau bukan lembar kerja Excel."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise broken from None
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > 1000 or unpacked > max_unpacked:
         raise ImportFileError(
-            _("Format .xls lama tidak didukung: simpan ulang sebagai .xlsx atau .csv.")
+            _("Isi berkas XLSX terlalu besar setelah dibuka (%(size)d MB; batas %(limit)d MB).")
+            % {"size": unpacked // (1024 * 1024), "limit": max_unpacked // (1024 * 1024)}
         )
-    if data.startswith(_XLSX_MAGIC):
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise broken from None
+    try:
+        if not book.worksheets:
+            raise broken
+        sheet = book.worksheets[0]
+        # The <dimension> the sheet declares, read without reading a cell.
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+        if declared_columns > max_columns:
+            raise _too_many_columns(max_columns)
+        if declared_rows > max_rows:
+            raise _too_many_rows(max_rows)
+        # The declaration may also lie (or be a bare "A1", as some exporters
+        # write): read what is there, holding the limits while reading.
+        sheet.reset_dimensions()
+        rows: list[tuple[int, list[str]]] = []
         try:
-            return pd.read_excel(
-                io.BytesIO(data), dtype=str, header=None, engine="openpyxl", keep_default_na=False
-            )
+            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if line > max_rows:
+                    raise _too_many_rows(max_rows)
+                if len(values) > max_columns and any(v is not None for v in values[max_columns:]):
+                    raise _too_many_columns(max_columns)
+                texts = [_cell_text(v) for v in values[:max_columns]]
+                if any(texts):
+                    rows.append((line, texts))
+        except ImportFileError:
+            raise
         except Exception:
-            raise ImportFileError(_("Berkas XLSX rusak atau bukan lembar kerja Excel.")) from None
+            raise broken from None
+        return rows
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
+    max_rows, max_columns, max_line, _unpacked = _limits()
     if _looks_binary(data):
         raise ImportFileError(
             _("Berkas bukan CSV atau XLSX yang dapat dibaca (%(name)s).") % {"name": filename}
+        )
+    # Checked on the bytes, before decoding or parsing anything.
+    if data.count(b"\n") > max_rows:
+        raise _too_many_rows(max_rows)
+    lines = data.split(b"\n")
+    if max(map(len, lines)) > max_line:
+        raise ImportFileError(
+            _("Ada baris yang lebih panjang dari %(n)d karakter: ini bukan daftar yang benar.")
+            % {"n": max_line}
         )
     text = _decode(data)
     first_lines = "\n".join(text.splitlines()[:20])
@@ -102,8 +195,13 @@ def _read_frame(data: bytes, filename: str) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(first_lines, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ";" if first_lines.count(";") > first_lines.count(",") else ","
+    # pandas pads every row to the widest one: one line of 20.000 fields would
+    # make a frame of 20.000 columns for every row.
+    if max(map(operator.methodcaller("count", delimiter.encode()), lines)) >= max_columns:
+        raise _too_many_columns(max_columns)
+    del lines
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
             dtype=str,
@@ -117,6 +215,24 @@ def _read_frame(data: bytes, filename: str) -> pd.DataFrame:
         raise ImportFileError(
             _("CSV tidak dapat dibaca: %(reason)s") % {"reason": reason[:200]}
         ) from None
+    # One conversion of the whole frame: row-by-row .iloc costs ~0.1 ms a row.
+    rows = []
+    for index, raw in enumerate(frame.to_numpy(dtype=object).tolist()):
+        values = [_text(v) for v in raw]
+        if any(values):
+            rows.append((index + 1, values))
+    return rows
+
+
+def _read_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
+    """Return the non-blank rows of a file as (spreadsheet line, cell texts)."""
+    if data.startswith(_OLE_MAGIC):
+        raise ImportFileError(
+            _("Format .xls lama tidak didukung: simpan ulang sebagai .xlsx atau .csv.")
+        )
+    if data.startswith(_XLSX_MAGIC):
+        return _xlsx_rows(data)
+    return _csv_rows(data, filename)
 
 
 def read_table(
@@ -140,34 +256,29 @@ def read_table(
             _("Berkas terlalu besar (%(size).1f MB; batas %(limit)d MB).")
             % {"size": len(data) / 1e6, "limit": limit // (1024 * 1024)}
         )
-    frame = _read_frame(data, filename)
+    rows = _read_rows(data, filename)
     aliases = {normalise_header(k): v for k, v in (aliases or {}).items()}
     required = [normalise_header(c) for c in required]
 
     # The header is the first row that is not blank (some exports put a title above).
     header_index = None
-    for index in range(min(len(frame), 15)):
-        cells = [normalise_header(_text(v)) for v in frame.iloc[index].tolist()]
+    for index, (line, values) in enumerate(rows):
+        if line > 15:
+            break
+        cells = [normalise_header(_text(v)) for v in values]
         named = {aliases.get(c, c) for c in cells if c}
         if set(required) <= named:
             header_index = index
             break
     if header_index is None:
-        first = next(
-            (
-                frame.iloc[i].tolist()
-                for i in range(len(frame))
-                if any(_text(v) for v in frame.iloc[i].tolist())
-            ),
-            [],
-        )
+        first = rows[0][1] if rows else []
         found = [normalise_header(_text(v)) for v in first if _text(v)]
         missing = [c for c in required if c not in {aliases.get(f, f) for f in found}]
         raise ImportFileError(
             _("Kolom wajib tidak ditemukan: %(missing)s. Kolom yang ada: %(found)s.")
             % {"missing": ", ".join(missing) or "-", "found": ", ".join(found[:20]) or "-"}
         )
-    headers = [normalise_header(_text(v)) for v in frame.iloc[header_index].tolist()]
+    headers = [normalise_header(_text(v)) for v in rows[header_index][1]]
     columns = [aliases.get(h, h) for h in headers]
     duplicated = sorted({c for c in columns if c and columns.count(c) > 1 and c in required})
     if duplicated:
@@ -176,14 +287,8 @@ def read_table(
         )
 
     table = Table(columns=[c for c in columns if c], rows=[])
-    # One conversion of the whole frame: row-by-row .iloc costs ~0.1 ms a row.
-    matrix = frame.to_numpy(dtype=object).tolist()
-    for index in range(header_index + 1, len(frame)):
-        values = [_text(v) for v in matrix[index]]
-        if not any(values):
-            continue
+    for line, values in rows[header_index + 1 :]:  # cells already text, blank rows gone
         row = {col: values[i] for i, col in enumerate(columns) if col and i < len(values)}
-        line = index + 1  # spreadsheet numbering: the first line is row 1
         if any(_TOTAL_WORDS.match(v) for v in values[:4] if v):
             table.totals_row = (line, row)
             continue

@@ -1,9 +1,52 @@
 import json
 
 import django_tables2 as tables
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEntry
+
+
+class RequestConfig(tables.RequestConfig):
+    """Configure a table from the request, bounding what the client may ask for.
+
+    django-tables2 takes `per_page` from the query string as given: `-1` broke
+    the page (500) and `10000000` would render a whole table at once. Here a
+    page holds 1 to MAX_PER_PAGE rows and a page number that is not one shows
+    the first (or last) page. Every list uses this class instead of the
+    library's.
+    """
+
+    MAX_PER_PAGE = 200
+
+    def configure(self, table):
+        table.request = self.request
+        order_by = self.request.GET.getlist(table.prefixed_order_by_field)
+        if order_by:
+            table.order_by = order_by
+        if not self.paginate:
+            return table
+        kwargs = dict(self.paginate) if hasattr(self.paginate, "items") else {}
+        kwargs.pop("silent", None)
+        page = self._number(table.prefixed_page_field)
+        if page is not None:
+            kwargs["page"] = max(page, 1)
+        per_page = self._number(table.prefixed_per_page_field)
+        if per_page is not None:
+            kwargs["per_page"] = min(max(per_page, 1), self.MAX_PER_PAGE)
+        try:
+            table.paginate(**kwargs)
+        except PageNotAnInteger:
+            table.page = table.paginator.page(1)
+        except EmptyPage:
+            table.page = table.paginator.page(table.paginator.num_pages)
+        return table
+
+    def _number(self, name: str) -> int | None:
+        try:
+            return int(self.request.GET[name])
+        except (KeyError, ValueError):
+            return None
 
 
 class AuditTable(tables.Table):

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from core.exports import table_export_response
 from core.filters import AuditFilter
@@ -12,8 +11,8 @@ from core.organisation import get_organisation
 from core.permissions import has_mfa, public_view, staff_view
 from core.registry import PANELS, visible
 from core.roles import ALL_ROLES, Role
-from core.services import organisation_save
-from core.tables import AuditTable
+from core.services import OrganisationError, organisation_update
+from core.tables import AuditTable, RequestConfig
 
 
 @public_view
@@ -47,9 +46,13 @@ def organisation_edit(request):
         request.POST or None, request.FILES or None, instance=org if org.pk else None
     )
     if request.method == "POST" and form.is_valid():
-        organisation_save(form=form, actor=request.user)
-        messages.success(request, _("Profil organisasi disimpan."))
-        return redirect("core:organisation")
+        try:
+            organisation_update(actor=request.user, **form.cleaned_data)
+        except OrganisationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Profil organisasi disimpan."))
+            return redirect("core:organisation")
     return render(request, "core/organisation_form.html", {"form": form})
 
 

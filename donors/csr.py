@@ -476,8 +476,7 @@ def transfer_confirm(*, transfer: TransferProof, location, actor) -> TransferPro
         date=transfer.transferred_on,
         channel=Contribution.Channel.TRANSFER,
         actor=actor,
-        # The proof itself stays in the encrypted store; the gift names it.
-        proof=f"stored:{transfer.proof_id}",
+        proof_file=transfer.proof,
         note=_("Janji CSR: %(t)s") % {"t": pledge.title},
     )
     Contribution.objects.filter(pk=contribution.pk).update(pledge=pledge)

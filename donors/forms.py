@@ -12,8 +12,7 @@ from core.uploads import validate_document
 from donors import ledger
 from donors.models import Contribution, Donor, Opd, Scheme
 from donors.payroll import parse_period
-
-PROOF_MAX_BYTES = 5 * 1024 * 1024
+from donors.services import PROOF_MAX_BYTES
 
 
 class AmountField(forms.CharField):
@@ -101,22 +100,14 @@ class DonorForm(forms.ModelForm):
         return npwp
 
     def clean(self):
+        from donors.services import donor_problems
+
         data = super().clean()
-        kind = data.get("kind")
-        if kind == Donor.Kind.CIVIL_SERVANT:
-            if not data.get("nip") and "nip" not in self.errors:
-                self.add_error("nip", _("PNS wajib memiliki NIP."))
-            if not data.get("opd"):
-                self.add_error("opd", _("PNS wajib memiliki OPD."))
-            if not data.get("position"):
-                self.add_error("position", _("Pilih eselon atau jabatan."))
-        if kind == Donor.Kind.INSTITUTION and not data.get("institution_type"):
-            self.add_error("institution_type", _("Pilih jenis lembaga."))
-        if data.get("display") == Donor.Display.NAMED and not data.get("name_consent_on"):
-            self.add_error(
-                "name_consent_on",
-                _("Nama hanya boleh ditampilkan dengan persetujuan: isi tanggal persetujuannya."),
-            )
+        # The rules live in the service (donors.services.donor_problems); the
+        # form only shows them next to the fields they are about.
+        for field, message in donor_problems(data).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
         return data
 
 

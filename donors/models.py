@@ -253,7 +253,13 @@ class PayrollImport(models.Model):
     received_on = models.DateField(_("tanggal dana diterima"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     filename = models.CharField(_("nama berkas"), max_length=255)
-    content = models.BinaryField(_("isi berkas"))
+    # The uploaded file, encrypted (core.uploads), deleted once booked or when
+    # its retention ends. `content` held it in clear before; emptied by
+    # `manage.py encrypt_media`.
+    file = models.ForeignKey(
+        "core.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content = models.BinaryField(_("isi berkas"), default=b"", blank=True)
     sha256 = models.CharField(max_length=64, db_index=True)
     expected_count = models.PositiveIntegerField(_("jumlah baris menurut slip"), null=True)
     expected_total = models.DecimalField(_("total menurut slip"), null=True, **MONEY)
@@ -342,6 +348,16 @@ class Contribution(models.Model):
     )
     flag = models.CharField(_("catatan pemeriksaan"), max_length=200, blank=True)
     note = models.TextField(_("keterangan"), blank=True)
+    # The transfer slip, re-encoded when an image and encrypted (core.uploads).
+    proof_file = models.ForeignKey(
+        "core.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bukti transfer"),
+    )
+    # Slips kept in clear before encryption; `manage.py encrypt_media` moves them.
     proof = models.FileField(_("bukti transfer"), upload_to="donors/proof/%Y/%m/", blank=True)
     transaction = models.ForeignKey(
         "funds.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -14,8 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log, diff, snapshot
+from core.identity import IdentityError, parse_nip
+from core.models import Job
 from core.money import format_rupiah
 from core.organisation import get_organisation
+from core.roles import Role
+from core.uploads import stored_file_delete, stored_file_save
 from donors import ledger
 from donors.bulk import insert_rows
 from donors.errors import DonorError
@@ -41,6 +46,8 @@ from donors.payroll import (
 )
 from donors.selectors import scheme_minimum
 
+PROOF_MAX_BYTES = 5 * 1024 * 1024
+
 DONOR_FIELDS = [
     "kind",
     "name",
@@ -60,16 +67,118 @@ DONOR_FIELDS = [
 
 
 # --- Donors ----------------------------------------------------------------------------
+# What a clerk (or the command line) sets on a donor; the rest is kept by the services.
+DONOR_INPUT_FIELDS = [
+    "kind",
+    "name",
+    "nip",
+    "rank",
+    "position",
+    "job_title",
+    "opd",
+    "npwp",
+    "institution_type",
+    "email",
+    "phone",
+    "address",
+    "display",
+    "name_consent_on",
+    "user",
+]
+
+
+def donor_problems(values: dict) -> dict[str, str]:
+    """Return {field: reason} for every rule the donor's values break; empty when none.
+
+    The one statement of these rules: the services refuse what breaks them and
+    the form shows the same reasons next to its fields.
+    """
+    problems: dict[str, str] = {}
+    kind = values.get("kind")
+    if kind not in Donor.Kind.values:
+        problems["kind"] = _("Pilih jenis donatur.")
+    if not str(values.get("name") or "").strip():
+        problems["name"] = _("Nama donatur wajib diisi.")
+    nip = values.get("nip")
+    if nip:
+        try:
+            parse_nip(nip)
+        except IdentityError as exc:
+            problems["nip"] = str(exc)
+    if kind == Donor.Kind.CIVIL_SERVANT:
+        if not nip:
+            problems["nip"] = _("PNS wajib memiliki NIP.")
+        if not values.get("opd"):
+            problems["opd"] = _("PNS wajib memiliki OPD.")
+        if values.get("position") not in Donor.Position.values:
+            problems["position"] = _("Pilih eselon atau jabatan.")
+    if kind == Donor.Kind.INSTITUTION and not values.get("institution_type"):
+        problems["institution_type"] = _("Pilih jenis lembaga.")
+    npwp_digits = "".join(ch for ch in str(values.get("npwp") or "") if ch.isdigit())
+    if values.get("npwp") and len(npwp_digits) not in (15, 16):
+        problems["npwp"] = _("NPWP harus 15 atau 16 angka.")
+    if values.get("display") == Donor.Display.NAMED and not values.get("name_consent_on"):
+        problems["name_consent_on"] = _(
+            "Nama hanya boleh ditampilkan dengan persetujuan: isi tanggal persetujuannya."
+        )
+    return problems
+
+
+def _donor_values(values: dict, *, current: Donor | None = None) -> dict:
+    unknown = set(values) - set(DONOR_INPUT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown donor fields: {', '.join(sorted(unknown))}")
+    merged = {name: getattr(current, name) for name in DONOR_INPUT_FIELDS} if current else {}
+    merged.update(values)
+    merged.setdefault("display", Donor.Display.ANONYMOUS)
+    for name in DONOR_INPUT_FIELDS:
+        value = merged.get(name)
+        if isinstance(value, str):
+            merged[name] = value.strip()
+    problems = donor_problems(merged)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DonorError(message, errors=list(problems.values()), field=field)
+    merged["nip"] = parse_nip(merged["nip"]).nip if merged.get("nip") else None
+    for name in DONOR_INPUT_FIELDS:
+        if merged.get(name) is None and name not in ("nip", "opd", "user", "name_consent_on"):
+            merged[name] = ""
+    return merged
+
+
+def _donor_saved(donor: Donor) -> Donor:
+    try:
+        with transaction.atomic():
+            donor.save()
+    except IntegrityError:
+        # The NIP (or login account) belongs to another donor already.
+        raise DonorError(
+            _("NIP atau akun login ini sudah dipakai donatur lain."), field="nip"
+        ) from None
+    return donor
+
+
 @transaction.atomic
-def donor_save(*, form, actor) -> Donor:
-    """Save a donor form (new or changed) and audit what changed."""
-    instance = form.instance
-    created = instance.pk is None
-    before = {} if created else snapshot(Donor.objects.get(pk=instance.pk), DONOR_FIELDS)
-    donor = form.save()
+def donor_create(*, actor, **values) -> Donor:
+    """Record a new donor; raise DonorError (naming the field) when a rule is broken."""
+    donor = _donor_saved(Donor(**_donor_values(values)))
+    audit_log(
+        donor, "donors.donor.created", actor=actor, changes=diff({}, snapshot(donor, DONOR_FIELDS))
+    )
+    return donor
+
+
+@transaction.atomic
+def donor_update(*, donor: Donor, actor, **values) -> Donor:
+    """Change a donor's details; the same rules as donor_create apply to the result."""
+    donor = Donor.objects.select_for_update().get(pk=donor.pk)
+    before = snapshot(donor, DONOR_FIELDS)
+    for name, value in _donor_values(values, current=donor).items():
+        setattr(donor, name, value)
+    donor = _donor_saved(donor)
     audit_log(
         donor,
-        "donors.donor.created" if created else "donors.donor.updated",
+        "donors.donor.updated",
         actor=actor,
         changes=diff(before, snapshot(donor, DONOR_FIELDS)),
     )
@@ -125,34 +234,52 @@ def donor_merge(*, keep: Donor, duplicate: Donor, actor) -> Donor:
 
 # --- OPD, schemes, enrolments ------------------------------------------------------------------
 @transaction.atomic
-def opd_save(*, form, actor) -> Opd:
-    created = form.instance.pk is None
-    before = (
-        {}
-        if created
-        else snapshot(Opd.objects.get(pk=form.instance.pk), ["code", "name", "is_active"])
-    )
-    opd = form.save()
+def opd_create(*, code: str, name: str, is_active: bool = True, actor) -> Opd:
+    """Record an OPD; its code is kept in capitals, once."""
+    code, name = (code or "").strip().upper(), (name or "").strip()
+    if not code or not name:
+        raise DonorError(_("Kode dan nama OPD wajib diisi."), field="code" if not code else "name")
+    if Opd.objects.filter(code=code).exists():
+        raise DonorError(_("Kode OPD %(c)s sudah dipakai.") % {"c": code}, field="code")
+    opd = Opd.objects.create(code=code, name=name, is_active=is_active)
     audit_log(
         opd,
-        "donors.opd.created" if created else "donors.opd.updated",
+        "donors.opd.created",
         actor=actor,
-        changes=diff(before, snapshot(opd, ["code", "name", "is_active"])),
+        changes=diff({}, snapshot(opd, ["code", "name", "is_active"])),
     )
     return opd
 
 
+SCHEME_FIELDS = ["code", "name", "fund", "deposit_location", "description"]
+
+
 @transaction.atomic
-def scheme_save(*, form, actor) -> Scheme:
-    fields = ["code", "name", "fund", "deposit_location", "description"]
-    created = form.instance.pk is None
-    before = {} if created else snapshot(Scheme.objects.get(pk=form.instance.pk), fields)
-    scheme = form.save()
+def scheme_create(
+    *, code: str, name: str, fund, deposit_location, description: str = "", actor
+) -> Scheme:
+    """Record a monthly giving scheme paid into one fund (one scheme per fund)."""
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not name:
+        raise DonorError(
+            _("Kode dan nama skema wajib diisi."), field="code" if not code else "name"
+        )
+    if Scheme.objects.filter(code=code).exists():
+        raise DonorError(_("Kode skema %(c)s sudah dipakai.") % {"c": code}, field="code")
+    if Scheme.objects.filter(fund=fund).exists():
+        raise DonorError(_("Dana ini sudah dipakai skema lain."), field="fund")
+    scheme = Scheme.objects.create(
+        code=code,
+        name=name,
+        fund=fund,
+        deposit_location=deposit_location,
+        description=(description or "").strip(),
+    )
     audit_log(
         scheme,
-        "donors.scheme.created" if created else "donors.scheme.updated",
+        "donors.scheme.created",
         actor=actor,
-        changes=diff(before, snapshot(scheme, fields)),
+        changes=diff({}, snapshot(scheme, SCHEME_FIELDS)),
     )
     return scheme
 
@@ -300,13 +427,18 @@ def gift_record(
     actor,
     proof=None,
     note: str = "",
+    proof_file=None,
 ) -> Contribution:
-    """Record a gift at the desk, by transfer or from an institution; post it; issue its receipt."""
+    """Record a gift at the desk, by transfer or from an institution; post it; issue its receipt.
+
+    `proof` is an upload to store; `proof_file` a proof already in the store
+    (a CSR partner's transfer proof, checked when the partner sent it).
+    """
     if amount is None or amount <= 0:
         raise DonorError(_("Jumlah sumbangan harus lebih dari nol."))
     if channel == Contribution.Channel.PAYROLL:
         raise DonorError(_("Potongan gaji dicatat lewat impor berkas gaji."))
-    if channel == Contribution.Channel.TRANSFER and not proof:
+    if channel == Contribution.Channel.TRANSFER and not (proof or proof_file):
         raise DonorError(_("Transfer bank wajib disertai bukti transfer."))
     if not donor.is_active:
         raise DonorError(_("Donatur ini sudah digabung atau nonaktif."))
@@ -321,9 +453,19 @@ def gift_record(
         channel=channel,
         note=note,
         created_by=actor if getattr(actor, "pk", None) else None,
+        proof_file=proof_file,
     )
     if proof:
-        contribution.proof = proof
+        try:
+            contribution.proof_file = stored_file_save(
+                upload=proof,
+                purpose="donors.proof",
+                allowed=("pdf", "jpeg", "png"),
+                max_bytes=PROOF_MAX_BYTES,
+                actor=actor,
+            )
+        except ValidationError as exc:
+            raise DonorError(" ".join(exc.messages)) from None
     contribution.save()
     try:
         tx = ledger.contribution_record(
@@ -346,7 +488,8 @@ def gift_record(
         "donors.contribution.recorded",
         actor=actor,
         changes=snapshot(
-            contribution, ["donor", "fund", "location", "amount", "date", "channel", "proof"]
+            contribution,
+            ["donor", "fund", "location", "amount", "date", "channel", "proof_file"],
         ),
     )
     return contribution
@@ -472,7 +615,13 @@ def payroll_import_prepare(
             location=location or scheme.deposit_location,
             received_on=received_on,
             filename=filename[:255],
-            content=data,
+            file=stored_file_save(
+                upload=data,
+                purpose="donors.payroll",
+                allowed=("csv", "xlsx"),
+                max_bytes=max(len(data), 1),
+                actor=actor,
+            ),
             sha256=sha256,
             expected_count=expected_count,
             expected_total=expected_total,
@@ -491,6 +640,39 @@ def payroll_import_prepare(
             changes={"rows": check.count, "total": check.total, "file": filename[:255]},
         )
     return draft, check
+
+
+def payroll_import_confirm(*, payroll_import: PayrollImport, actor) -> Job:
+    """Start booking a previewed file: one job, its task queued when this transaction commits.
+
+    The import's row lock makes a second confirmation (a double click, two
+    fund managers) wait and then get the first job back instead of starting
+    another. After a failed job the file may be confirmed again.
+    """
+    from donors.tasks import payroll_import_commit_task
+
+    if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.FUND_MANAGER):
+        raise DonorError(_("Berkas gaji dibukukan oleh pengelola dana."))
+    with transaction.atomic():
+        imp = (
+            PayrollImport.objects.select_for_update(of=("self",))
+            .defer("content")
+            .get(pk=payroll_import.pk)
+        )
+        if imp.status != PayrollImport.Status.DRAFT:
+            raise DonorError(_("Impor ini sudah diproses."))
+        running = Job.objects.filter(pk=imp.job_id).exclude(status=Job.Status.FAILED).first()
+        if running is not None:
+            return running
+        job = Job.objects.create(
+            kind="donors.payroll_import", created_by=actor, total=imp.row_count
+        )
+        imp.job = job
+        imp.save(update_fields=["job"])
+        audit_log(imp, "donors.import.confirmed", actor=actor, changes={"job": job.pk})
+        ids = (imp.pk, job.pk, actor.pk)
+        transaction.on_commit(lambda: payroll_import_commit_task.delay(*ids))
+    return job
 
 
 def payroll_import_commit(
@@ -574,6 +756,9 @@ def payroll_import_commit(
                 "transaction": imp.transaction_id,
             },
         )
+        # Booked: the rows live in the contributions now, the file has served its purpose.
+        if imp.file_id:
+            stored_file_delete(stored=imp.file, actor=actor)
     return imp
 
 

@@ -1,19 +1,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from core.exports import table_export_response
-from core.models import Job
 from core.pdf import pdf_response
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
-from donors import services, tasks
+from core.tables import RequestConfig
+from donors import services
 from donors.documents import receipts_pdf, statement_pdf
 from donors.errors import DonorError
 from donors.filters import ContributionFilter, DonorFilter, PayrollImportFilter
@@ -56,6 +54,10 @@ def _error(request: HttpRequest, exc: DonorError) -> None:
     messages.error(request, exc.message)
     for line in exc.errors[:20]:
         messages.error(request, line)
+
+
+def _form_error(form, exc: DonorError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # --- Object-level helpers (one per object type) --------------------------------------------
@@ -109,9 +111,13 @@ def donor_index(request):
 def donor_create(request):
     form = DonorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        donor = services.donor_save(form=form, actor=request.user)
-        messages.success(request, _("Donatur disimpan."))
-        return redirect("donors:donor_detail", pk=donor.pk)
+        try:
+            donor = services.donor_create(actor=request.user, **form.cleaned_data)
+        except DonorError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Donatur disimpan."))
+            return redirect("donors:donor_detail", pk=donor.pk)
     return render(request, "donors/form.html", {"form": form, "title": _("Donatur baru")})
 
 
@@ -120,9 +126,13 @@ def donor_edit(request, pk: int):
     donor = _get_donor_for_user(request, pk, write=request.method == "POST")
     form = DonorForm(request.POST or None, instance=donor)
     if request.method == "POST" and form.is_valid():
-        services.donor_save(form=form, actor=request.user)
-        messages.success(request, _("Donatur disimpan."))
-        return redirect("donors:donor_detail", pk=donor.pk)
+        try:
+            services.donor_update(donor=donor, actor=request.user, **form.cleaned_data)
+        except DonorError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Donatur disimpan."))
+            return redirect("donors:donor_detail", pk=donor.pk)
     return render(
         request, "donors/form.html", {"form": form, "title": _("Ubah donatur"), "back": donor}
     )
@@ -201,9 +211,13 @@ def donor_statement_pdf(request, pk: int):
 def opd_index(request):
     form = OpdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.opd_save(form=form, actor=request.user)
-        messages.success(request, _("OPD disimpan."))
-        return redirect("donors:opd_list")
+        try:
+            services.opd_create(actor=request.user, **form.cleaned_data)
+        except DonorError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("OPD disimpan."))
+            return redirect("donors:opd_list")
     table = OpdTable(Opd.objects.all())
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
     export = table_export_response(request, table, "opd")
@@ -216,9 +230,13 @@ def opd_index(request):
 def scheme_index(request):
     form = SchemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        scheme = services.scheme_save(form=form, actor=request.user)
-        messages.success(request, _("Skema disimpan."))
-        return redirect("donors:scheme_detail", pk=scheme.pk)
+        try:
+            scheme = services.scheme_create(actor=request.user, **form.cleaned_data)
+        except DonorError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Skema disimpan."))
+            return redirect("donors:scheme_detail", pk=scheme.pk)
     schemes = Scheme.objects.select_related("fund", "deposit_location")
     return render(request, "donors/scheme_list.html", {"form": form, "schemes": schemes})
 
@@ -311,17 +329,12 @@ def import_detail(request, pk: int):
 @staff_view(read=READ, write=WRITE, post_only=True)
 def import_confirm(request, pk: int):
     imp = _get_import_for_user(request, pk, write=True)
-    if imp.status != PayrollImport.Status.DRAFT:
-        messages.info(request, _("Impor ini sudah diproses."))
-        return redirect("donors:import_detail", pk=imp.pk)
-    job = Job.objects.create(
-        kind="donors.payroll_import", created_by=request.user, total=imp.row_count
-    )
-    PayrollImport.objects.filter(pk=imp.pk).update(job=job)
-    transaction.on_commit(
-        lambda: tasks.payroll_import_commit_task.delay(imp.pk, job.pk, request.user.pk)
-    )
-    messages.info(request, _("Pembukuan berjalan; halaman ini menampilkan kemajuannya."))
+    try:
+        services.payroll_import_confirm(payroll_import=imp, actor=request.user)
+    except DonorError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.info(request, _("Pembukuan berjalan; halaman ini menampilkan kemajuannya."))
     return redirect("donors:import_detail", pk=imp.pk)
 
 
@@ -445,9 +458,12 @@ def receipt_verify(request, token: str):
 # --- Arrears ---------------------------------------------------------------------------------
 @staff_view(read=READ)
 def arrears(request):
+    # A scheme id that is not a number falls back to the first scheme, as a
+    # malformed month falls back to this month.
+    chosen = request.GET.get("skema", "")
     scheme = (
-        Scheme.objects.filter(pk=request.GET.get("skema") or None).first() or Scheme.objects.first()
-    )
+        Scheme.objects.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
+    ) or Scheme.objects.first()
     try:
         month = parse_period(request.GET.get("bulan", ""))
     except ValueError:

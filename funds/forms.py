@@ -111,8 +111,5 @@ class FundForm(forms.Form):
         return self._codes("allowed_programmes")
 
     def clean_allowed_areas(self):
-        areas = self._codes("allowed_areas")
-        bad = [a for a in areas if not all(part.isdigit() for part in a.split("."))]
-        if bad:
-            raise forms.ValidationError(_("Kode wilayah tidak sah: %(c)s") % {"c": ", ".join(bad)})
-        return areas
+        # The codes are checked by funds.services.fund_create, for every caller.
+        return self._codes("allowed_areas")

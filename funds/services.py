@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -718,7 +719,7 @@ def fund_create(
         restriction=restriction,
         purpose=purpose,
         allowed_programmes=list(allowed_programmes or []),
-        allowed_areas=list(allowed_areas or []),
+        allowed_areas=area_codes_clean(allowed_areas or []),
     )
     _check_fund_class_allowed(fund)
     for code in fund.allowed_programmes:
@@ -732,6 +733,42 @@ def fund_create(
     fund.save()
     audit_log(fund, "funds.fund.created", actor=actor, changes={"code": code, "name": name})
     return fund
+
+
+AREA_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
+_AREA_DIGITS = {2: (2,), 4: (2, 2), 6: (2, 2, 2), 10: (2, 2, 2, 4)}
+
+
+def area_codes_clean(codes: Iterable[str]) -> list[str]:
+    """Return Kemendagri area codes in their dotted form, or raise LedgerError.
+
+    A restricted fund pays only in areas whose code starts with one of these,
+    so a malformed code (``33.1``, ``3314x``) would silently widen or empty
+    that rule: province ``33``, regency ``33.14``, kecamatan ``33.14.09`` and
+    village ``33.14.09.2001`` are accepted, with or without the dots.
+    """
+    clean, bad = [], []
+    for raw in codes:
+        code = str(raw).strip()
+        if not code:
+            continue
+        if code.isdigit() and len(code) in _AREA_DIGITS:
+            parts, start = [], 0
+            for width in _AREA_DIGITS[len(code)]:
+                parts.append(code[start : start + width])
+                start += width
+            code = ".".join(parts)
+        if AREA_CODE.fullmatch(code) and code.isascii():
+            if code not in clean:
+                clean.append(code)
+        else:
+            bad.append(str(raw).strip())
+    if bad:
+        raise LedgerError(
+            _("Kode wilayah tidak sah: %(c)s (contoh: 33.14 atau 33.14.09).")
+            % {"c": ", ".join(bad)}
+        )
+    return clean
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from core.audit import audit_trail_for
 from core.exports import export_response, table_export_response
@@ -20,7 +19,7 @@ from core.organisation import get_organisation
 from core.pdf import data_table, pdf_response, qr_code, render_pdf, signature_block
 from core.permissions import require_write, staff_view
 from core.roles import Role
-from core.tables import AuditTable
+from core.tables import AuditTable, RequestConfig
 from funds import reconciliation as recon
 from funds.errors import LedgerError
 from funds.filters import PostingFilter

@@ -145,3 +145,11 @@ def url_samples() -> dict:
     for module in _url_sample_modules():
         samples.update(module.SAMPLES)
     return samples
+
+
+def url_other_samples() -> dict:
+    """Collect, per URL, a sample object that belongs to another user (OTHERS)."""
+    others = {}
+    for module in _url_sample_modules():
+        others.update(getattr(module, "OTHERS", {}))
+    return others

@@ -12,6 +12,9 @@ from config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# Which settings module is running; production.py says "production". The
+# deploy check (core/checks.py) refuses anything else.
+KENANGA_ENV = "development"
 DEBUG = False
 SECRET_KEY = env.get_str("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdef")
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -43,11 +46,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.QueryStringGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -107,6 +112,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Five wrong passwords for one address block that address for 15 minutes.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,20/15m/ip"}
+# Reverse proxies whose X-Forwarded-For is believed (core.http.client_ip): the
+# client address is then used for the login limits above and the audit log.
+# The documented set-up has nginx on the same machine.
+KENANGA_TRUSTED_PROXIES = env.get_networks("KENANGA_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.get_str("MFA_ISSUER", "Kenanga")
 LOGIN_URL = "account_login"
@@ -134,6 +143,16 @@ MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 KENANGA_MAX_UPLOAD_BYTES = env.get_int("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+# Limits on import files (payroll, national list), checked before parsing so a
+# spreadsheet bomb is refused at once. See docs/configuration.md.
+KENANGA_IMPORT_MAX_ROWS = env.get_int("IMPORT_MAX_ROWS", 500_000, minimum=100)
+KENANGA_IMPORT_MAX_COLUMNS = env.get_int("IMPORT_MAX_COLUMNS", 200, minimum=10)
+KENANGA_IMPORT_MAX_LINE_CHARS = env.get_int("IMPORT_MAX_LINE_CHARS", 20_000, minimum=1000)
+KENANGA_IMPORT_MAX_UNCOMPRESSED_BYTES = (
+    env.get_int("IMPORT_MAX_UNCOMPRESSED_MB", 256, minimum=1) * 1024 * 1024
+)
+# Public complaint form: complaints accepted per client address per hour.
+KENANGA_PUBLIC_COMPLAINTS_PER_HOUR = env.get_int("PUBLIC_COMPLAINTS_PER_HOUR", 5, minimum=1)
 # Uploaded files kept encrypted at rest (core.models.StoredFile); empty means
 # MEDIA_ROOT/private/files. See docs/operations.md, "Files".
 KENANGA_FILE_ROOT = env.get_str("KENANGA_FILE_ROOT", None)

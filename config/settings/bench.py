@@ -2,6 +2,7 @@
 
 from config.settings.base import *  # noqa: F403
 
+KENANGA_ENV = "bench"
 DEBUG = False
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,6 +7,7 @@ malformed values stop start-up with a message naming the variable.
 from config import env
 from config.settings.base import *  # noqa: F403
 
+KENANGA_ENV = "production"
 DEBUG = False
 SECRET_KEY = env.get_str("SECRET_KEY", required=True)
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dev-only"):

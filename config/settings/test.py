@@ -4,6 +4,7 @@ same suite runs against PostgreSQL and Redis in CI."""
 
 from config.settings.base import *  # noqa: F403
 
+KENANGA_ENV = "test"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

@@ -13,6 +13,7 @@ from beneficiaries.services import (
     complaint_answer,
     complaint_file,
 )
+from core.models import AuditEntry
 from core.roles import Role
 from tests.beneficiaries import factories
 
@@ -215,3 +216,98 @@ def test_a_household_found_during_the_campaign_is_added_once_and_recorded_as_b(p
     )
     assert household_is_eligible(household=home, on=dt.date.today())
     assert campaign_summary(campaign=campaign)[0]["exclusion"] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMIN, Role.HEAD])
+def test_a_complainant_phone_is_masked_on_the_complaint_page(personas, login, role):
+    complaint = complaint_file(
+        kind="dispute", channel="desk", name="A", contact="081234567890", description="x"
+    )
+    page = login(personas[role]).get(reverse("beneficiaries:complaint", args=[complaint.pk]))
+    text = page.content.decode()
+    assert "081234567890" not in text and "0812••••7890" in text
+    assert not AuditEntry.objects.filter(action="beneficiaries.complaint.contact_viewed").exists()
+
+
+@pytest.mark.django_db
+def test_a_caseworker_reveals_the_phone_by_post_and_it_is_audited(personas, login):
+    complaint = complaint_file(
+        kind="dispute", channel="desk", name="A", contact="081234567890", description="x"
+    )
+    url = reverse("beneficiaries:complaint_contact", args=[complaint.pk])
+    client = login(personas[Role.VERIFIER])
+    assert client.get(url).status_code == 405
+    page = client.post(url)
+    assert page.status_code == 200 and "081234567890" in page.content.decode()
+    entry = AuditEntry.objects.get(action="beneficiaries.complaint.contact_viewed")
+    assert entry.actor == personas[Role.VERIFIER] and entry.object_id == str(complaint.pk)
+    # Read-only roles may not reveal it.
+    assert login(personas[Role.AUDITOR]).post(url).status_code == 403
+    assert AuditEntry.objects.filter(action="beneficiaries.complaint.contact_viewed").count() == 1
+
+
+def test_contacts_are_masked_whether_phone_or_email():
+    from core.crypto import mask_contact
+
+    assert mask_contact("0812-3456-7890") == "0812••••7890"
+    assert mask_contact("budi@contoh.id") == "b•••@contoh.id"
+    assert mask_contact("0812") == "••••"
+    assert mask_contact("") == ""
+
+
+PUBLIC_FORM = {
+    "kind": "dispute",
+    "name": "Pak Darmo",
+    "contact": "081355500",
+    "village_code": "3314012001",
+    "description": "Keluarga kami ditolak padahal tidak mampu.",
+}
+
+
+@pytest.mark.django_db
+def test_the_public_form_is_throttled_per_client_address(client, org, settings):
+    settings.KENANGA_PUBLIC_COMPLAINTS_PER_HOUR = 3
+    url = reverse("beneficiaries:complaint_public")
+    answers = [client.post(url, PUBLIC_FORM, REMOTE_ADDR="203.0.113.7") for _ in range(5)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+    assert Complaint.objects.count() == 3
+    refused = answers[-1].content.decode()
+    assert "Terlalu banyak pengaduan" in refused
+    assert "Keluarga kami ditolak padahal tidak mampu." in refused  # nothing typed is lost
+    # Another address is not held back by the first.
+    assert client.post(url, PUBLIC_FORM, REMOTE_ADDR="198.51.100.9").status_code == 200
+    assert Complaint.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_five_megabyte_description_is_refused_with_the_text_given_back(client, org):
+    long = "Rumah kami bocor. " * 300  # 5.400 characters
+    page = client.post(
+        reverse("beneficiaries:complaint_public"), {**PUBLIC_FORM, "description": long}
+    )
+    text = page.content.decode()
+    assert "paling banyak 4000 karakter" in text
+    assert long.strip() in text and 'maxlength="4000"' not in text
+    huge = client.post(
+        reverse("beneficiaries:complaint_public"),
+        {**PUBLIC_FORM, "description": "x" * 5_000_000},
+    )
+    assert huge.status_code == 200 and not Complaint.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_an_overlong_complaint_from_any_caller():
+    with pytest.raises(BeneficiaryError):
+        complaint_file(
+            kind="dispute", channel="desk", name="A", contact="0812", description="x" * 4001
+        )
+    assert not Complaint.objects.exists()
+
+
+def test_client_ip_reads_the_connection_address():
+    from django.test import RequestFactory
+
+    from core.http import client_ip
+
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")) == "192.0.2.1"

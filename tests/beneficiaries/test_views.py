@@ -118,18 +118,58 @@ def test_get_on_post_only_urls_is_405(personas, login):
 
 
 @pytest.mark.django_db
-def test_search_by_nik_finds_the_household(personas, login):
+def test_search_by_nik_finds_the_household_without_the_nik_in_any_url(personas, login):
     home, _other = factories.household(), factories.household()
     nik = home.memberships.get().person.nik
-    page = login(personas[Role.FUND_MANAGER]).get(reverse("beneficiaries:search"), {"q": nik})
+    client = login(personas[Role.FUND_MANAGER])
+    posted = client.post(reverse("beneficiaries:search"), {"q": nik})
+    assert posted.status_code == 302 and nik not in posted.url and "cari=" in posted.url
+    page = client.get(posted.url)
     text = page.content.decode()
     assert reverse("beneficiaries:household", args=[home.pk]) in text
     assert reverse("beneficiaries:household", args=[_other.pk]) not in text
-    export = login(personas[Role.FUND_MANAGER]).get(
-        reverse("beneficiaries:search"), {"q": nik, "export": "csv"}
-    )
+    assert 'method="post"' in text
+    assert "no-store" in page["Cache-Control"]
+    export = client.get(posted.url + "&export=csv")
     body = b"".join(export.streaming_content).decode()
     assert home.kk_masked in body and home.kk_number not in body
+    # The token means nothing in another session.
+    stranger = login(personas[Role.VERIFIER]).get(posted.url).content.decode()
+    assert reverse("beneficiaries:household", args=[_other.pk]) in stranger
+
+
+@pytest.mark.django_db
+def test_a_nik_put_in_the_url_is_not_searched(personas, login):
+    home, other = factories.household(), factories.household()
+    nik = home.memberships.get().person.nik
+    page = login(personas[Role.FUND_MANAGER]).get(reverse("beneficiaries:search"), {"q": nik})
+    text = page.content.decode()
+    assert "lewat formulir" in text
+    assert reverse("beneficiaries:household", args=[other.pk]) in text
+
+
+@pytest.mark.django_db
+def test_an_auditor_searches_by_post_too(personas, login):
+    home = factories.household()
+    client = login(personas[Role.AUDITOR])
+    posted = client.post(reverse("beneficiaries:search"), {"q": home.kk_number})
+    assert posted.status_code == 302
+    assert (
+        reverse("beneficiaries:household", args=[home.pk])
+        in client.get(posted.url).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_pages_with_personal_data_are_never_cached(personas, login):
+    home = factories.household()
+    client = login(personas[Role.VERIFIER])
+    for url in (
+        reverse("beneficiaries:household", args=[home.pk]),
+        reverse("beneficiaries:search"),
+        reverse("beneficiaries:complaint_list"),
+    ):
+        assert "no-store" in client.get(url)["Cache-Control"], url
 
 
 @pytest.mark.django_db
@@ -216,7 +256,9 @@ def test_another_verifier_cannot_open_someone_elses_visit(personas, login):
 
 
 @pytest.mark.django_db
-def test_the_import_in_the_browser_previews_then_commits_everything(personas, login):
+def test_the_import_in_the_browser_previews_then_commits_everything(
+    personas, login, django_capture_on_commit_callbacks
+):
     client = login(personas[Role.VERIFIER])
     response = client.post(
         reverse("beneficiaries:import_upload"),
@@ -231,7 +273,8 @@ def test_the_import_in_the_browser_previews_then_commits_everything(personas, lo
     preview = client.get(response.url).content.decode()
     assert "4 baris: 2 KK, 4 orang" in preview
     assert Household.objects.count() == 0
-    client.post(response.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.IMPORTED
     assert Job.objects.get(pk=batch.job_id).status == Job.Status.DONE

@@ -1,12 +1,13 @@
 """Arguments for the household URLs (see tests/core/test_url_access.py)."""
 
+import datetime as dt
+
 from beneficiaries.models import (
     Campaign,
     CampaignItem,
     Complaint,
     EmergencyLetter,
     HomeVisit,
-    ImportBatch,
     Registration,
     VisitPhoto,
 )
@@ -22,31 +23,53 @@ def _household(personas):
     return {"pk": factories.household().pk}
 
 
-def _visit(personas):
+def _visit(personas, *, verifier=None):
     home = factories.household()
     registration = Registration.objects.create(
         household=home, channel="walk_in", status="visit", registered_by=personas[Role.HEAD]
     )
-    visit = HomeVisit.objects.create(registration=registration, verifier=personas[Role.VERIFIER])
+    visit = HomeVisit.objects.create(
+        registration=registration, verifier=verifier or personas[Role.VERIFIER]
+    )
     return {"pk": visit.pk}, VISIT_READERS
 
 
-def _photo(personas):
+def _other_verifier(personas):
+    from tests.conftest import make_user
+
+    return make_user("dewi.verifikator.lain@uji.test", [Role.VERIFIER])
+
+
+def _other_visit(personas):
+    kwargs, _roles = _visit(personas, verifier=_other_verifier(personas))
+    return kwargs, VISIT_READERS - {Role.VERIFIER}
+
+
+def _photo(personas, *, verifier=None):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    kwargs, _roles = _visit(personas)
+    kwargs, _roles = _visit(personas, verifier=verifier)
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, "PNG")
+    from core.uploads import stored_file_save
+
     photo = VisitPhoto.objects.create(
         visit_id=kwargs["pk"],
-        image=SimpleUploadedFile("a.png", buffer.getvalue()),
+        file=stored_file_save(
+            upload=SimpleUploadedFile("a.png", buffer.getvalue()), purpose="t", allowed=("png",)
+        ),
         consent_by="Ibu Sumi",
-        uploaded_by=personas[Role.VERIFIER],
+        uploaded_by=verifier or personas[Role.VERIFIER],
     )
     return {"pk": photo.pk}, VISIT_READERS
+
+
+def _other_photo(personas):
+    kwargs, _roles = _photo(personas, verifier=_other_verifier(personas))
+    return kwargs, VISIT_READERS - {Role.VERIFIER}
 
 
 def _registration(personas):
@@ -86,15 +109,16 @@ def _check(personas):
 
 
 def _import(personas):
-    from django.core.files.base import ContentFile
-
+    from beneficiaries.national_list import import_batch_create
     from tests.beneficiaries.test_national_list import csv_bytes
 
-    batch = ImportBatch(
-        source="dtks", as_of="2025-06-30", filename="dtks.csv", file_sha256="x" * 64
+    batch = import_batch_create(
+        upload=csv_bytes(),
+        filename="dtks.csv",
+        source="dtks",
+        as_of=dt.date(2025, 6, 30),
+        actor=personas[Role.VERIFIER],
     )
-    batch.file.save("uji.bin", ContentFile(csv_bytes()), save=False)
-    batch.save()
     return {"pk": batch.pk}
 
 
@@ -136,4 +160,13 @@ SAMPLES = {
     "beneficiaries:campaign_item": _campaign_item,
     "beneficiaries:campaign_add": _campaign,
     "beneficiaries:complaint": _complaint,
+    "beneficiaries:complaint_contact": _complaint,
+}
+
+# The same URLs asked for ANOTHER user's object (test_url_access.py): a verifier
+# asking for another verifier's visit gets 404.
+OTHERS = {
+    "beneficiaries:visit": _other_visit,
+    "beneficiaries:visit_photo_add": _other_visit,
+    "beneficiaries:visit_photo": _other_photo,
 }

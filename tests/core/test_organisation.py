@@ -62,3 +62,18 @@ def test_a_logo_that_is_not_an_image_is_refused(personas, login):
         "Isi berkas bukan" in response.content.decode()
         or "gambar" in response.content.decode().lower()
     )
+
+
+def test_a_logo_is_stored_re_encoded_under_our_own_name(personas, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.core.test_stored_files import png_with_script
+
+    upload = SimpleUploadedFile("Logo Kantor.png", png_with_script(), content_type="image/png")
+    response = login(personas["admin"]).post("/organisasi/", {**_form(), "logo": upload})
+    assert response.status_code == 302
+    logo = get_organisation().logo
+    assert logo.name.startswith("organisation/logo") and logo.name.endswith(".png")
+    with logo.open("rb") as fh:
+        data = fh.read()
+    assert data.startswith(b"\x89PNG") and b"script" not in data

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.permissions import access_of
-from tests.conftest import url_samples
+from tests.conftest import url_other_samples, url_samples
 
 # Served by Django or allauth themselves, with their own rules and tests.
 SKIPPED_PREFIXES = ("admin/", "akun/", "i18n/", "jsi18n/", "static/", "media/")
@@ -92,4 +92,56 @@ def test_every_role_gets_the_declared_answer(name, personas, client):
                 assert posted.status_code not in REFUSED, f"{role} POST {url}: {posted.status_code}"
             else:
                 assert posted.status_code == 403, f"{role} POST {url}: {posted.status_code}"
+        client.logout()
+
+
+# Roles that see only their own objects: every URL they may read that takes an
+# object must also be tried with another user's object.
+OWN_ONLY_ROLES = {"contributor", "csr_partner"}
+OBJECT_URLS = [name for name, (_route, entry) in PROJECT_URLS if entry.pattern.converters]
+
+
+def _needs_another_users_object(name, personas) -> bool:
+    _route, entry = dict(PROJECT_URLS)[name]
+    access = access_of(entry.callback)
+    if access is None or access.public:
+        return False
+    sample = url_samples()[name](personas)
+    restricted = isinstance(sample, tuple) and sample[1] is not None
+    return restricted or bool(OWN_ONLY_ROLES & set(access.readers))
+
+
+@pytest.mark.parametrize("name", OBJECT_URLS)
+def test_a_user_asking_for_another_users_object_gets_404(name, personas, client):
+    others = url_other_samples()
+    if name not in others:
+        assert not _needs_another_users_object(name, personas), (
+            f"{name} shows objects per owner: add another user's object to OTHERS in "
+            "tests/<app>/url_samples.py"
+        )
+        return
+    route, entry = dict(PROJECT_URLS)[name]
+    access = access_of(entry.callback)
+    kwargs, visible_to = others[name](personas)
+    url = reverse(name, kwargs=kwargs)
+    refused_readers = [r for r in ROLES if access.may_read(personas[r]) and r not in visible_to]
+    assert refused_readers, f"{name}: the other user's object is hidden from no reader"
+
+    for role in ROLES:
+        client.force_login(personas[role])
+        response = client.get(url)
+        if role in refused_readers or not access.may_read(personas[role]):
+            # A POST-only URL may refuse the method before looking at the object.
+            allowed = {404, 405} if access.post_only and access.may_read(personas[role]) else {404}
+            assert response.status_code in allowed, (
+                f"{role} GET another's {url}: {response.status_code}"
+            )
+            if access.write or access.post_only:
+                posted = client.post(url, {})
+                assert posted.status_code == 404, (
+                    f"{role} POST another's {url}: {posted.status_code}"
+                )
+        else:
+            expected = {405} if access.post_only else {200, 302}
+            assert response.status_code in expected, f"{role} GET {url}: {response.status_code}"
         client.logout()

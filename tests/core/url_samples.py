@@ -15,3 +15,14 @@ def _job(personas):
 
 
 SAMPLES = {"core:job": _job}
+
+
+def _other_job(personas):
+    from tests.conftest import make_user
+
+    # Started by another fund manager: only auditors and admins may follow it.
+    other = make_user("pengelola.lain@uji.test", [Role.FUND_MANAGER])
+    return {"pk": JobFactory(created_by=other).pk}, {Role.AUDITOR, Role.ADMIN}
+
+
+OTHERS = {"core:job": _other_job}

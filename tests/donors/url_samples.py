@@ -25,24 +25,33 @@ def _books():
     return fund, bank, scheme, opd
 
 
-def _donor(personas, *, own: bool = False) -> Donor:
+def _donor(personas, *, own: bool = False, other: bool = False) -> Donor:
     _, _, _, opd = _books()
+    if other:
+        # Another contributor's record: the contributor persona must not find it.
+        from tests.conftest import make_user
+
+        user = make_user("dewi.donatur.lain@uji.test", [Role.CONTRIBUTOR])
+        nip = "199001012015031001"
+    else:
+        user = personas[Role.CONTRIBUTOR] if own else None
+        nip = "197805152005011002" if own else "198203102008012003"
     return Donor.objects.create(
         kind=Donor.Kind.CIVIL_SERVANT,
         name="Budi Santoso",
-        nip="197805152005011002" if own else "198203102008012003",
+        nip=nip,
         position=Donor.Position.ECHELON_III,
         opd=opd,
-        user=personas[Role.CONTRIBUTOR] if own else None,
+        user=user,
     )
 
 
-def _gift(personas, *, own: bool = False) -> Contribution:
+def _gift(personas, *, own: bool = False, other: bool = False) -> Contribution:
     from donors.services import gift_record
 
     fund, bank, _, _ = _books()
     return gift_record(
-        donor=_donor(personas, own=own),
+        donor=_donor(personas, own=own, other=other),
         fund=fund,
         location=bank,
         amount=Decimal("100000"),
@@ -92,46 +101,60 @@ SAMPLES = {
     "donors:receipt_verify": lambda p: {"token": Receipt.objects.get(contribution=_gift(p)).token},
 }
 
+# The same URLs asked for ANOTHER user's object (test_url_access.py): the roles
+# that see only their own objects get 404.
+OTHERS = {
+    "donors:statement_pdf": lambda p: ({"pk": _donor(p, other=True).pk}, STAFF),
+    "donors:receipt_pdf": lambda p: (
+        {"pk": Receipt.objects.get(contribution=_gift(p, other=True)).pk},
+        STAFF,
+    ),
+}
 
 # --- CSR partner portal ------------------------------------------------------------------------
 OWN_PARTNER = STAFF | {Role.CSR_PARTNER}
 
 
-def _partner(p):
+def _partner(p, other: bool = False):
     from donors.models import Partner
 
-    existing = Partner.objects.filter(user=p[Role.CSR_PARTNER]).first()
+    if other:
+        # Another company: the CSR partner persona must not find its records.
+        from tests.conftest import make_user
+
+        user = make_user("csr.lain@uji.test", [Role.CSR_PARTNER])
+        legal_name, npwp = "PT Gula Lain", "098765432109876"
+    else:
+        user, legal_name, npwp = p[Role.CSR_PARTNER], "PT Semen Gresik Tbk", "012345678901000"
+    existing = Partner.objects.filter(user=user).first()
     if existing:
         return existing
     from donors.csr import partner_register
     from tests.donors.csr_fixtures import pdf_upload
 
     return partner_register(
-        user=p[Role.CSR_PARTNER],
-        legal_name="PT Semen Gresik Tbk",
-        npwp="012345678901000",
-        contact_name="Dewi",
-        document=pdf_upload(),
+        user=user, legal_name=legal_name, npwp=npwp, contact_name="Dewi", document=pdf_upload()
     )
 
 
-def _pledge(p, kind="cash"):
+def _pledge(p, kind="cash", other: bool = False):
     from donors.csr import GoodsLine, pledge_create
 
     today = dt.date.today()
+    partner = _partner(p, other)
     return pledge_create(
-        partner=_partner(p),
+        partner=partner,
         kind=kind,
         title="Beasiswa",
         total_amount=Decimal("1000000"),
         agreement_number="PKS/1",
         schedule=[(today, Decimal("1000000"))] if kind == "cash" else None,
         goods=[GoodsLine("Komputer", 1, Decimal("1000000"), today)] if kind == "goods" else None,
-        actor=p[Role.CSR_PARTNER],
+        actor=partner.user,
     )
 
 
-def _handed_on(p):
+def _handed_on(p, other: bool = False):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -142,34 +165,34 @@ def _handed_on(p):
 
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, "JPEG")
-    item = _pledge(p, "goods").goods.get()
+    item = _pledge(p, "goods", other).goods.get()
     photo = _store_photo(SimpleUploadedFile("f.jpg", buffer.getvalue()), actor=None)
     GoodsItem.objects.filter(pk=item.pk).update(handover_photo=photo)
     return item
 
 
-def _transfer(p):
+def _transfer(p, other: bool = False):
     from donors.csr import _store
     from donors.models import Pledge, TransferProof
     from tests.donors.csr_fixtures import pdf_upload
 
-    pledge = _pledge(p)
+    pledge = _pledge(p, other=other)
     Pledge.objects.filter(pk=pledge.pk).update(status="accepted")
     return TransferProof.objects.create(
         pledge=pledge,
         amount=Decimal("100000"),
         transferred_on=dt.date.today(),
         proof=_store(pdf_upload(), purpose="test", actor=None, label="x"),
-        submitted_by=p[Role.CSR_PARTNER],
+        submitted_by=pledge.partner.user,
     )
 
 
-def _partner_receipt(p):
+def _partner_receipt(p, other: bool = False):
     from donors.services import gift_record
 
     fund, bank, _, _ = _books()
     gift = gift_record(
-        donor=_partner(p).donor,
+        donor=_partner(p, other).donor,
         fund=fund,
         location=bank,
         amount=Decimal("100000"),
@@ -197,22 +220,38 @@ SAMPLES.update(
     {
         "donors:pledge_detail": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:pledge_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
-        "donors:pledge_accept": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_accept": lambda p: {"pk": _pledge(p).pk},
         "donors:pledge_cancel": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:pledge_pay": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:transfer_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:pledge_report": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
-        "donors:transfer_confirm": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
-        "donors:transfer_reject": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
+        "donors:transfer_confirm": lambda p: {"pk": _transfer(p).pk},
+        "donors:transfer_reject": lambda p: {"pk": _transfer(p).pk},
         "donors:transfer_proof": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
-        "donors:goods_receive": lambda p: ({"pk": _pledge(p, "goods").goods.get().pk}, OWN_PARTNER),
-        "donors:goods_hand_on": lambda p: ({"pk": _pledge(p, "goods").goods.get().pk}, OWN_PARTNER),
+        "donors:goods_receive": lambda p: {"pk": _pledge(p, "goods").goods.get().pk},
+        "donors:goods_hand_on": lambda p: {"pk": _pledge(p, "goods").goods.get().pk},
         "donors:goods_photo": lambda p: ({"pk": _handed_on(p).pk}, OWN_PARTNER),
         "donors:partner_document": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
-        "donors:partner_verify": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
+        "donors:partner_verify": lambda p: {"pk": _partner(p).pk},
         "donors:partner_report": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
         "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p).pk}, OWN_PARTNER),
         "donors:payment_page": lambda p: {"token": _payment(p).token},
         "donors:payment_api": lambda p: {"token": _payment(p).token},
+    }
+)
+
+OTHERS.update(
+    {
+        "donors:pledge_detail": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:pledge_submit": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:pledge_cancel": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:pledge_pay": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:transfer_submit": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:pledge_report": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:transfer_proof": lambda p: ({"pk": _transfer(p, other=True).pk}, STAFF),
+        "donors:goods_photo": lambda p: ({"pk": _handed_on(p, other=True).pk}, STAFF),
+        "donors:partner_document": lambda p: ({"pk": _partner(p, other=True).pk}, STAFF),
+        "donors:partner_report": lambda p: ({"pk": _partner(p, other=True).pk}, STAFF),
+        "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p, other=True).pk}, STAFF),
     }
 )
