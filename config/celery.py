@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
         "task": "beneficiaries.tasks.cards_expiring_remind",
         "schedule": crontab(hour=6, minute=35),
     },
+    "donors.send_instalment_reminders": {
+        "task": "donors.send_instalment_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 

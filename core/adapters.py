@@ -7,10 +7,11 @@ from core.http import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts are created by an admin; there is no open sign-up."""
+    """Accounts are created by an admin; the one open sign-up is a view that marks the
+    request (the CSR partner sign-up, donors.csr_views.PartnerSignupView)."""
 
     def is_open_for_signup(self, request):
-        return False
+        return bool(getattr(request, "kenanga_partner_signup", False))
 
     def get_client_ip(self, request):
         # allauth's per-address login limits must count the client behind the

@@ -102,6 +102,9 @@ def seed(*, org, users, out) -> None:
     bank = MoneyLocation.objects.get(code="bank-jateng")
     kas = MoneyLocation.objects.get(code="kas")
     manager = users.get("fund_manager")
+    from donors import csr_demo
+
+    csr_demo.seed(org=org, users=users, out=out)
     if Scheme.objects.filter(code="matra").exists():
         out.write("  donatur demo sudah ada")
         return

@@ -11,7 +11,14 @@ from funds.errors import LedgerError
 from funds.models import Fund, MoneyLocation, Transaction
 from funds.references import register_reference
 from funds.selectors import fund_get, money_location_get, transactions_for_reference
-from funds.services import contribution_record, transaction_reverse
+from funds.services import (
+    contribution_record,
+    fund_create,
+    gateway_charge_record,
+    money_move,
+    programme_check,
+    transaction_reverse,
+)
 
 __all__ = [
     "Fund",
@@ -19,6 +26,10 @@ __all__ = [
     "MoneyLocation",
     "Transaction",
     "contribution_record",
+    "fund_create",
+    "gateway_charge_record",
+    "money_move",
+    "programme_check",
     "fund_get",
     "fund_is_zakat",
     "money_location_get",

@@ -314,6 +314,7 @@ class Contribution(models.Model):
         CASH = "cash", _("Tunai di loket")
         TRANSFER = "transfer", _("Transfer bank")
         INSTITUTION = "institution", _("Sumbangan lembaga")
+        CARD = "card", _("Kartu (daring)")
 
     class Status(models.TextChoices):
         RECORDED = "recorded", _("Tercatat")
@@ -343,6 +344,9 @@ class Contribution(models.Model):
     )
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="contributions"
+    )
+    pledge = models.ForeignKey(
+        "Pledge", on_delete=models.PROTECT, null=True, blank=True, related_name="contributions"
     )
     flag = models.CharField(_("catatan pemeriksaan"), max_length=200, blank=True)
     note = models.TextField(_("keterangan"), blank=True)
@@ -433,3 +437,372 @@ class Receipt(models.Model):
     def code(self) -> str:
         kind = "BSZ" if self.is_zakat else "TTS"
         return f"{self.number:06d}/{kind}/{self.year}"
+
+
+# --- CSR partners, pledges and online payments ----------------------------------------------
+def npwp_digits(value: str) -> str:
+    """Return the digits of an NPWP as typed (`01.234.567.8-901.000` or 16 digits)."""
+    return "".join(ch for ch in (value or "") if ch.isdigit())
+
+
+class Partner(models.Model):
+    """A company that gives through the CSR forum; it signs up itself, a fund manager verifies it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu verifikasi")
+        VERIFIED = "verified", _("Terverifikasi")
+        REJECTED = "rejected", _("Ditolak")
+
+    donor = models.OneToOneField(
+        Donor, on_delete=models.PROTECT, related_name="partner", verbose_name=_("donatur")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="csr_partner",
+        verbose_name=_("akun login"),
+    )
+    legal_name = models.CharField(_("nama badan hukum"), max_length=200)
+    npwp = models.CharField(_("NPWP"), max_length=16, unique=True)
+    contact_name = models.CharField(_("narahubung"), max_length=150)
+    contact_phone = EncryptedTextField(_("telepon narahubung"), blank=True)
+    # Deed/NIB kept encrypted in the upload store (core.uploads).
+    document = models.ForeignKey(
+        "core.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dokumen perusahaan"),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status_note = models.TextField(_("catatan verifikasi"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mitra CSR")
+        verbose_name_plural = _("mitra CSR")
+        ordering = ["legal_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(npwp__regex=r"^[0-9]{15,16}$"), name="donors_partner_npwp_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class Pledge(models.Model):
+    """A partner's promise of cash (in instalments) or goods, under a PKS/MoU."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", _("Uang")
+        GOODS = "goods", _("Barang")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        SUBMITTED = "submitted", _("Diajukan")
+        ACCEPTED = "accepted", _("Diterima")
+        PARTLY_FULFILLED = "partly_fulfilled", _("Terpenuhi sebagian")
+        FULFILLED = "fulfilled", _("Terpenuhi")
+        CANCELLED = "cancelled", _("Dibatalkan")
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="pledges")
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    total_amount = models.DecimalField(_("nilai janji"), **MONEY)
+    programme = models.CharField(_("program"), max_length=60, blank=True)
+    area = models.CharField(_("wilayah (kode Kemendagri)"), max_length=13, blank=True)
+    agreement_number = models.CharField(_("nomor PKS/MoU"), max_length=100, blank=True)
+    agreement_document = models.ForeignKey(
+        "core.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dokumen PKS/MoU"),
+    )
+    fund = models.ForeignKey(
+        "funds.Fund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dana"),
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    received_amount = models.DecimalField(_("sudah diterima"), default=0, **MONEY)
+    cancel_reason = models.TextField(_("alasan pembatalan"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("janji sumbangan")
+        verbose_name_plural = _("janji sumbangan")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_amount__gt=0), name="donors_pledge_positive"),
+            models.CheckConstraint(
+                condition=Q(received_amount__gte=0)
+                & Q(received_amount__lte=models.F("total_amount")),
+                name="donors_pledge_received_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="donors_pledge_cancel_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.title}"
+
+    @property
+    def is_earmarked(self) -> bool:
+        return bool(self.programme or self.area)
+
+    @property
+    def outstanding(self):
+        return self.total_amount - self.received_amount
+
+
+class Instalment(models.Model):
+    """One due date of a cash pledge's schedule."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="instalments")
+    due_date = models.DateField(_("jatuh tempo"))
+    amount = models.DecimalField(_("jumlah"), **MONEY)
+    paid_amount = models.DecimalField(_("sudah dibayar"), default=0, **MONEY)
+    reminded_on = models.DateField(_("terakhir diingatkan"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cicilan")
+        verbose_name_plural = _("cicilan")
+        ordering = ["pledge", "due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donors_instalment_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=models.F("amount")),
+                name="donors_instalment_paid_within_amount",
+            ),
+            models.UniqueConstraint(
+                fields=["pledge", "due_date"], name="donors_instalment_one_per_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge} · {self.due_date}"
+
+    @property
+    def outstanding(self):
+        return self.amount - self.paid_amount
+
+
+class GoodsItem(models.Model):
+    """One line of a goods pledge; valued, kept apart from cash (in-kind register)."""
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", _("Dijanjikan")
+        RECEIVED = "received", _("Diterima (BAST)")
+        HANDED_ON = "handed_on", _("Diserahkan")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="goods")
+    description = models.CharField(_("barang"), max_length=200)
+    quantity = models.PositiveIntegerField(_("jumlah"))
+    unit_value = models.DecimalField(_("nilai satuan"), **MONEY)
+    delivery_date = models.DateField(_("tanggal serah"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLEDGED)
+    bast_number = models.CharField(_("nomor BAST penerimaan"), max_length=100, blank=True)
+    received_on = models.DateField(_("diterima tanggal"), null=True, blank=True)
+    valuation = models.DecimalField(_("nilai taksiran"), null=True, blank=True, **MONEY)
+    handover_to = models.CharField(_("diserahkan kepada"), max_length=200, blank=True)
+    handover_bast_number = models.CharField(_("nomor BAST penyerahan"), max_length=100, blank=True)
+    handed_on_date = models.DateField(_("diserahkan tanggal"), null=True, blank=True)
+    handover_photo = models.ForeignKey(
+        "core.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("foto penyerahan"),
+    )
+
+    class Meta:
+        verbose_name = _("barang janji")
+        verbose_name_plural = _("barang janji")
+        ordering = ["pledge", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="donors_goods_quantity"),
+            models.CheckConstraint(condition=Q(unit_value__gt=0), name="donors_goods_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.description}"
+
+    @property
+    def total_value(self):
+        return self.unit_value * self.quantity
+
+
+class OnlinePayment(models.Model):
+    """A card payment through Stripe: one PaymentIntent, booked only from a verified webhook."""
+
+    class Status(models.TextChoices):
+        STARTED = "started", _("Menunggu pembayaran")
+        SUCCEEDED = "succeeded", _("Berhasil")
+        FAILED = "failed", _("Gagal")
+        REFUNDED = "refunded", _("Dikembalikan")
+        DISPUTED = "disputed", _("Disengketakan")
+
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="online_payments")
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    fund = models.ForeignKey("funds.Fund", on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey("funds.MoneyLocation", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("jumlah"), **MONEY)
+    payment_intent_id = models.CharField(max_length=100, unique=True)
+    # The payment's page is reached by this secret link (a public giver has no account).
+    token = models.CharField(max_length=32, unique=True, default=_public_token)
+    charge_id = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STARTED)
+    fee = models.DecimalField(_("biaya gateway"), default=0, **MONEY)
+    refunded_amount = models.DecimalField(_("dikembalikan"), default=0, **MONEY)
+    # Stripe's `created` of the last event applied: an older event changes nothing.
+    last_event_created = models.BigIntegerField(default=0)
+    contribution = models.OneToOneField(
+        Contribution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_payment",
+    )
+    fee_transaction = models.ForeignKey(
+        "funds.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pembayaran daring")
+        verbose_name_plural = _("pembayaran daring")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donors_onlinepayment_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=models.F("amount")),
+                name="donors_onlinepayment_refund_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(fee__gte=0) & Q(fee__lte=models.F("amount")),
+                name="donors_onlinepayment_fee_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.payment_intent_id
+
+
+class GatewayEvent(models.Model):
+    """A webhook event received from Stripe; the unique id makes a redelivery a no-op."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    created = models.BigIntegerField()
+    object_id = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peristiwa gateway")
+        verbose_name_plural = _("peristiwa gateway")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
+
+
+class GatewayMovement(models.Model):
+    """A refund, dispute or payout at the gateway, booked once (unique Stripe id)."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("Pengembalian dana")
+        DISPUTE = "dispute", _("Sengketa")
+        PAYOUT = "payout", _("Pencairan ke bank")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    stripe_id = models.CharField(max_length=100, unique=True)
+    payment = models.ForeignKey(
+        OnlinePayment, on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )
+    amount = models.DecimalField(_("jumlah"), **MONEY)
+    fee = models.DecimalField(_("biaya"), default=0, **MONEY)
+    transaction = models.ForeignKey(
+        "funds.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mutasi gateway")
+        verbose_name_plural = _("mutasi gateway")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donors_gatewaymove_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.stripe_id}"
+
+
+class TransferProof(models.Model):
+    """A partner's bank transfer towards a pledge, with its proof; a fund manager confirms it."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Menunggu konfirmasi")
+        CONFIRMED = "confirmed", _("Dikonfirmasi")
+        REJECTED = "rejected", _("Ditolak")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="transfers")
+    amount = models.DecimalField(_("jumlah"), **MONEY)
+    transferred_on = models.DateField(_("tanggal transfer"))
+    proof = models.ForeignKey(
+        "core.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("bukti")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    contribution = models.OneToOneField(
+        Contribution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfer_proof",
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukti transfer janji")
+        verbose_name_plural = _("bukti transfer janji")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donors_transferproof_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge} · {self.amount}"

@@ -446,13 +446,18 @@ def gift_record(
     actor,
     proof=None,
     note: str = "",
+    proof_file=None,
 ) -> Contribution:
-    """Record a gift at the desk, by transfer or from an institution; post it; issue its receipt."""
+    """Record a gift at the desk, by transfer or from an institution; post it; issue its receipt.
+
+    `proof` is an upload to store; `proof_file` a proof already in the store
+    (a CSR partner's transfer proof, checked when the partner sent it).
+    """
     if amount is None or amount <= 0:
         raise DonorError(_("Jumlah sumbangan harus lebih dari nol."))
     if channel == Contribution.Channel.PAYROLL:
         raise DonorError(_("Potongan gaji dicatat lewat impor berkas gaji."))
-    if channel == Contribution.Channel.TRANSFER and not proof:
+    if channel == Contribution.Channel.TRANSFER and not (proof or proof_file):
         raise DonorError(_("Transfer bank wajib disertai bukti transfer."))
     # Money lands where it was really received: cash at the desk in the cash box, a transfer
     # in a bank account; otherwise the cash count and the bank reconciliation never agree.
@@ -475,6 +480,7 @@ def gift_record(
         channel=channel,
         note=note,
         created_by=actor if getattr(actor, "pk", None) else None,
+        proof_file=proof_file,
     )
     if proof:
         try:

@@ -60,3 +60,11 @@ def payroll_import_commit_task(import_id: int, job_id: int, actor_id: int | None
         finished_at=timezone.now(),
         result_url=url,
     )
+
+
+@shared_task(name="donors.send_instalment_reminders")
+def send_instalment_reminders() -> int:
+    """Mail CSR partners their instalments due soon or overdue (daily, from Celery beat)."""
+    from donors.csr import instalment_reminders_send
+
+    return instalment_reminders_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donors import views
+from donors import csr_views, views
 
 app_name = "donors"
 urlpatterns = [
@@ -29,4 +29,36 @@ urlpatterns = [
     path("cek/<str:token>/", views.receipt_verify, name="receipt_verify"),
     path("tunggakan/", views.arrears, name="arrears"),
     path("saya/", views.my_contributions, name="my"),
+]
+
+# CSR partner portal, card payments and public giving.
+urlpatterns += [
+    path("mitra/daftar/", csr_views.PartnerSignupView.as_view(), name="partner_signup"),
+    path("mitra/", csr_views.csr_home, name="csr_home"),
+    path("mitra/janji/baru/", csr_views.pledge_create, name="pledge_create"),
+    path("mitra/janji/<int:pk>/", csr_views.pledge_detail, name="pledge_detail"),
+    path("mitra/janji/<int:pk>/ajukan/", csr_views.pledge_submit, name="pledge_submit"),
+    path("mitra/janji/<int:pk>/terima/", csr_views.pledge_accept, name="pledge_accept"),
+    path("mitra/janji/<int:pk>/batalkan/", csr_views.pledge_cancel, name="pledge_cancel"),
+    path("mitra/janji/<int:pk>/bayar/", csr_views.pledge_pay, name="pledge_pay"),
+    path("mitra/janji/<int:pk>/transfer/", csr_views.transfer_submit, name="transfer_submit"),
+    path("mitra/janji/<int:pk>/laporan/", csr_views.pledge_report, name="pledge_report"),
+    path(
+        "mitra/transfer/<int:pk>/konfirmasi/", csr_views.transfer_confirm, name="transfer_confirm"
+    ),
+    path("mitra/transfer/<int:pk>/tolak/", csr_views.transfer_reject, name="transfer_reject"),
+    path("mitra/transfer/<int:pk>/bukti/", csr_views.transfer_proof, name="transfer_proof"),
+    path("mitra/barang/<int:pk>/terima/", csr_views.goods_receive, name="goods_receive"),
+    path("mitra/barang/<int:pk>/serahkan/", csr_views.goods_hand_on, name="goods_hand_on"),
+    path("mitra/barang/<int:pk>/foto/", csr_views.goods_photo, name="goods_photo"),
+    path("mitra/<int:pk>/dokumen/", csr_views.partner_document, name="partner_document"),
+    path("mitra/<int:pk>/verifikasi/", csr_views.partner_verify, name="partner_verify"),
+    path("mitra/<int:pk>/laporan/", csr_views.partner_report, name="partner_report"),
+    path("mitra/tanda-terima/<int:pk>.pdf", csr_views.partner_receipt, name="partner_receipt"),
+    path("bayar/<str:token>/", csr_views.payment_page, name="payment_page"),
+    path("bayar/<str:token>/status/", csr_views.payment_api, name="payment_api"),
+    path("donasi/", csr_views.public_giving, name="public_giving"),
+    # Unnamed on purpose: Stripe posts here unsigned-in; the URL walk in
+    # tests/core/test_url_access.py cannot sign, tests/donors/test_webhook.py does.
+    path("stripe/webhook/", csr_views.stripe_webhook),
 ]

@@ -1041,3 +1041,79 @@ def share_limit_set(
         changes={"kind": kind, "rate": rate, "valid_from": valid_from},
     )
     return limit
+
+
+# --- money between locations and gateway charges --------------------------------------------
+@transaction.atomic
+def money_move(
+    *,
+    source: MoneyLocation,
+    target: MoneyLocation,
+    amount: Decimal,
+    date: dt.date,
+    description: str,
+    actor,
+    fee: Decimal = ZERO,
+    fee_fund: Fund | None = None,
+    reference: models.Model | None = None,
+    reference_type: str | None = None,
+    reference_id: str | None = None,
+) -> Transaction:
+    """Move money from one location to another (a gateway payout to the bank).
+
+    `amount` arrives at `target`; `source` gives `amount + fee`. The fee is its
+    own line, charged to `fee_fund` (whose money paid for the move), so the
+    books still say whose money is left in each place.
+    """
+    amount = _amount(amount)
+    fee = ZERO if not fee else _amount(fee)
+    if source.pk == target.pk:
+        raise LedgerError(_("Tempat uang asal dan tujuan sama."))
+    if not target.is_active:
+        raise LedgerError(_("Tempat uang %(l)s tidak aktif.") % {"l": target})
+    if fee and fee_fund is None:
+        raise LedgerError(_("Biaya pemindahan harus dibebankan pada satu dana."))
+    lines = [(_account_of(source), -(amount + fee)), (_account_of(target), amount)]
+    if fee:
+        lines.append((_account_of(fee_fund), fee))
+    return _post(
+        kind=Transaction.Kind.TRANSFER,
+        date=date,
+        description=description,
+        lines=lines,
+        reference=reference,
+        actor=actor,
+        reference_type=reference_type,
+        reference_id=reference_id,
+    )
+
+
+@transaction.atomic
+def gateway_charge_record(
+    *,
+    fund: Fund,
+    location: MoneyLocation,
+    amount: Decimal,
+    date: dt.date,
+    description: str,
+    reference: models.Model | None,
+    actor,
+    kind=Transaction.Kind.FEE,
+) -> Transaction:
+    """Record what a payment gateway kept (a fee) from money it holds: fund -, location -.
+
+    Not a disbursement: it pays no programme, so a restricted fund's purpose
+    is not checked; the fee is the cost of receiving that fund's own gift.
+    """
+    amount = _amount(amount)
+    if kind not in (Transaction.Kind.FEE, Transaction.Kind.REFUND):
+        raise LedgerError(_("Jenis transaksi tidak dikenal: %(k)s") % {"k": kind})
+    fund_account, location_account = _accounts_of(fund, location)
+    return _post(
+        kind=kind,
+        date=date,
+        description=description,
+        lines=[(location_account, -amount), (fund_account, amount)],
+        reference=reference,
+        actor=actor,
+    )

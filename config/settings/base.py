@@ -251,6 +251,17 @@ STRIPE_SECRET_KEY = env.get_str("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = env.get_str("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = env.get_str("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = env.get_url("STRIPE_API_BASE", None, schemes=("http", "https"))
+# Stripe.js must be loaded from Stripe itself (PCI DSS); tests point it at localstripe.
+STRIPE_JS_URL = env.get_url("STRIPE_JS_URL", "https://js.stripe.com/v3/", schemes=("http", "https"))
+# Smallest card payment taken, in whole rupiah (Stripe refuses charges worth under ~USD 0.50).
+STRIPE_MINIMUM_IDR = env.get_int("STRIPE_MINIMUM_IDR", 10000, minimum=1)
+# Seconds a webhook signature stays valid (replay protection).
+STRIPE_WEBHOOK_TOLERANCE = env.get_int("STRIPE_WEBHOOK_TOLERANCE", 300, minimum=1)
+# The money locations card gifts arrive in and payouts go to (codes).
+STRIPE_GATEWAY_LOCATION = env.get_str("STRIPE_GATEWAY_LOCATION", "gateway")
+STRIPE_PAYOUT_LOCATION = env.get_str("STRIPE_PAYOUT_LOCATION", "bank-jateng")
+# The fund public card gifts go to (code).
+PUBLIC_GIVING_FUND = env.get_str("PUBLIC_GIVING_FUND", "")
 for _name, _prefix in (
     ("STRIPE_SECRET_KEY", ("sk_", "rk_")),
     ("STRIPE_PUBLISHABLE_KEY", ("pk_",)),

@@ -116,3 +116,11 @@ def prepare(books):
 
 def dinkes_march() -> bytes:
     return csv_file([(NIP_A, "Budi Santoso", "200.000"), (NIP_B, "Sri Lestari", "Rp100.000,00")])
+
+
+from tests.donors.csr_fixtures import (  # noqa: E402,F401  (fixtures of the CSR tests)
+    csr_books,
+    localstripe_url,
+    partner,
+    stripe_env,
+)

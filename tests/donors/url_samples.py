@@ -111,3 +111,148 @@ OTHERS = {
         STAFF,
     ),
 }
+
+# --- CSR partner portal ------------------------------------------------------------------------
+OWN_PARTNER = STAFF | {Role.CSR_PARTNER}
+
+
+def _partner(p, other: bool = False):
+    from donors.models import Partner
+
+    if other:
+        # Another company: the CSR partner persona must not find its records.
+        from tests.conftest import make_user
+
+        user = make_user("csr.lain@uji.test", [Role.CSR_PARTNER])
+        legal_name, npwp = "PT Gula Lain", "098765432109876"
+    else:
+        user, legal_name, npwp = p[Role.CSR_PARTNER], "PT Semen Gresik Tbk", "012345678901000"
+    existing = Partner.objects.filter(user=user).first()
+    if existing:
+        return existing
+    from donors.csr import partner_register
+    from tests.donors.csr_fixtures import pdf_upload
+
+    return partner_register(
+        user=user, legal_name=legal_name, npwp=npwp, contact_name="Dewi", document=pdf_upload()
+    )
+
+
+def _pledge(p, kind="cash", other: bool = False):
+    from donors.csr import GoodsLine, pledge_create
+
+    today = dt.date.today()
+    partner = _partner(p, other)
+    return pledge_create(
+        partner=partner,
+        kind=kind,
+        title="Beasiswa",
+        total_amount=Decimal("1000000"),
+        agreement_number="PKS/1",
+        schedule=[(today, Decimal("1000000"))] if kind == "cash" else None,
+        goods=[GoodsLine("Komputer", 1, Decimal("1000000"), today)] if kind == "goods" else None,
+        actor=partner.user,
+    )
+
+
+def _handed_on(p, other: bool = False):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from donors.csr import _store_photo
+    from donors.models import GoodsItem
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, "JPEG")
+    item = _pledge(p, "goods", other).goods.get()
+    photo = _store_photo(SimpleUploadedFile("f.jpg", buffer.getvalue()), actor=None)
+    GoodsItem.objects.filter(pk=item.pk).update(handover_photo=photo)
+    return item
+
+
+def _transfer(p, other: bool = False):
+    from donors.csr import _store
+    from donors.models import Pledge, TransferProof
+    from tests.donors.csr_fixtures import pdf_upload
+
+    pledge = _pledge(p, other=other)
+    Pledge.objects.filter(pk=pledge.pk).update(status="accepted")
+    return TransferProof.objects.create(
+        pledge=pledge,
+        amount=Decimal("100000"),
+        transferred_on=dt.date.today(),
+        proof=_store(pdf_upload(), purpose="test", actor=None, label="x"),
+        submitted_by=pledge.partner.user,
+    )
+
+
+def _partner_receipt(p, other: bool = False):
+    from donors.services import gift_record
+
+    fund, bank, _, _ = _books()
+    gift = gift_record(
+        donor=_partner(p, other).donor,
+        fund=fund,
+        location=bank,
+        amount=Decimal("100000"),
+        date=dt.date.today(),
+        channel=Contribution.Channel.CASH,
+        actor=p[Role.FUND_MANAGER],
+    )
+    return Receipt.objects.get(contribution=gift)
+
+
+def _payment(p):
+    from donors.models import OnlinePayment
+
+    fund, bank, _, _ = _books()
+    return OnlinePayment.objects.create(
+        donor=_partner(p).donor,
+        fund=fund,
+        location=bank,
+        amount=Decimal("100000"),
+        payment_intent_id="pi_sample",
+    )
+
+
+SAMPLES.update(
+    {
+        "donors:pledge_detail": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_accept": lambda p: {"pk": _pledge(p).pk},
+        "donors:pledge_cancel": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_pay": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:transfer_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:pledge_report": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:transfer_confirm": lambda p: {"pk": _transfer(p).pk},
+        "donors:transfer_reject": lambda p: {"pk": _transfer(p).pk},
+        "donors:transfer_proof": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
+        "donors:goods_receive": lambda p: {"pk": _pledge(p, "goods").goods.get().pk},
+        "donors:goods_hand_on": lambda p: {"pk": _pledge(p, "goods").goods.get().pk},
+        "donors:goods_photo": lambda p: ({"pk": _handed_on(p).pk}, OWN_PARTNER),
+        "donors:partner_document": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
+        "donors:partner_verify": lambda p: {"pk": _partner(p).pk},
+        "donors:partner_report": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
+        "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p).pk}, OWN_PARTNER),
+        "donors:payment_page": lambda p: {"token": _payment(p).token},
+        "donors:payment_api": lambda p: {"token": _payment(p).token},
+    }
+)
+
+OTHERS.update(
+    {
+        "donors:pledge_detail": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:pledge_submit": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:pledge_cancel": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:pledge_pay": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:transfer_submit": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:pledge_report": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:transfer_proof": lambda p: ({"pk": _transfer(p, other=True).pk}, STAFF),
+        "donors:goods_photo": lambda p: ({"pk": _handed_on(p, other=True).pk}, STAFF),
+        "donors:partner_document": lambda p: ({"pk": _partner(p, other=True).pk}, STAFF),
+        "donors:partner_report": lambda p: ({"pk": _partner(p, other=True).pk}, STAFF),
+        "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p, other=True).pk}, STAFF),
+    }
+)
