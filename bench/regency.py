@@ -554,7 +554,7 @@ def run(quick: bool) -> Report:
             location=bank,
             amount=Decimal("50000"),
             date=dt.date(2025, 1, 3),
-            channel=Contribution.Channel.CASH,
+            channel=Contribution.Channel.INSTITUTION,
             actor=None,
         )
     small_pages = measure_pages(people, fund, sizes["page_repeats"])

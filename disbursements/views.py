@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from beneficiaries.models import Household
 from beneficiaries.selectors import household_search
@@ -18,6 +17,7 @@ from core.organisation import get_organisation
 from core.pdf import pdf_response
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
+from core.tables import RequestConfig
 from disbursements import selectors
 from disbursements.errors import DisbursementError
 from disbursements.filters import RequestFilter

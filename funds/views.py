@@ -393,10 +393,16 @@ def _figures_and_signoff(request, date_from: dt.date, date_to: dt.date):
     if signoff_pk:
         if not signoff_pk.isdigit():
             raise BadRequest("signoff must be a number")
-        signoff = get_object_or_404(
-            StatementSignoff.objects.select_related("signed_by").exclude(figures={}),
-            pk=signoff_pk,
+        signoff = (
+            StatementSignoff.objects.select_related("signed_by")
+            .exclude(figures={})
+            .filter(pk=int(signoff_pk))
+            .first()
+            if len(signoff_pk) < 12
+            else None
         )
+        if signoff is None:
+            raise BadRequest("no such sign-off")
         return Statements.from_snapshot(signoff.figures), signoff
     figures = statements_for_period(date_from=date_from, date_to=date_to)
     signoff = (

@@ -52,7 +52,8 @@ def seed(*, org, users, out) -> None:
         purpose="Infak dan sedekah ASN dan masyarakat Payakumbuh, Mei-Oktober 2015",
         actor=manager,
     )
-    bank = MoneyLocation.objects.get(code="bank-jateng")
+    # The UPZ collected infak in cash and paid help out in cash, as in the field.
+    bank = MoneyLocation.objects.get(code="kas")
     pns = Donor.objects.create(
         kind=Donor.Kind.CIVIL_SERVANT,
         name="ASN Kota Payakumbuh (rekap UPZ)",

@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -46,7 +47,8 @@ def _period_from(request) -> Period:
         try:
             return period_parse(code)
         except PeriodError as exc:
-            raise Http404(str(exc)) from exc
+            # A malformed period is the visitor's mistake, not a missing page.
+            raise BadRequest(str(exc)) from exc
     return period_latest_month(timezone.localdate())
 
 

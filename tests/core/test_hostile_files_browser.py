@@ -30,10 +30,10 @@ HTML = (
 def _photo_upload(page, live_server, visit_pk, name, content, mime):
     page.goto(f"{live_server.url}{reverse('beneficiaries:visit', args=[visit_pk])}")
     page.set_input_files(
-        "input[name=image]", files=[{"name": name, "mimeType": mime, "buffer": content}]
+        "input[name='photo-image']", files=[{"name": name, "mimeType": mime, "buffer": content}]
     )
     page.get_by_label("Nama yang memberi izin", exact=False).fill("Bu Sumi")
-    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+    page.get_by_test_id("photo-upload").click()
 
 
 def test_a_hostile_upload_cannot_run_script_for_the_head(live_server, browser, settings):

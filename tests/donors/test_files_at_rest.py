@@ -82,7 +82,7 @@ def test_encrypt_media_empties_payroll_files_kept_in_the_database(
         location=books.bank,
         amount=100,
         date=dt.date(2025, 3, 1),
-        channel=Contribution.Channel.CASH,
+        channel=Contribution.Channel.INSTITUTION,
         actor=books.manager,
     )
     gift.proof.save("bukti.png", ContentFile(PNG), save=True)

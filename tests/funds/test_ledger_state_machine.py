@@ -58,7 +58,7 @@ FUND_RULES = {
     "am": (R.AMIL, [], []),
 }
 FUNDS, LOCATIONS = tuple(FUND_RULES), ("bank", "kas")
-PROGRAMMES = st.sampled_from(["", "rtlh", "school"])
+PROGRAMMES = st.sampled_from(["", "rtlh", "pendidikan"])
 AREAS = st.sampled_from(["", "33.14.09.2001", "33.14.05.2002"])
 ASNAF_CHOICES = st.sampled_from(["", "fakir", "gharimin", "bukan-asnaf"])
 AMIL_RATE = Decimal("12.50")
@@ -238,10 +238,17 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(target=commitments, fund=st.sampled_from(FUNDS), amount=amounts)
     def commit(self, fund, amount):
-        allowed = amount <= self.available(fund)
+        # A commitment names what it is for: the fund's purpose is checked when it opens.
+        _restriction, programmes, areas = FUND_RULES[fund]
+        purpose = {
+            "programme": programmes[0] if programmes else "",
+            "area": f"{areas[0]}.2001" if areas else "",
+            "asnaf": "fakir" if fund == "z" else "",
+        }
+        allowed = amount <= self.available(fund) and self.purpose_ok(fund, **purpose)
         try:
             commitment = commitment_open(
-                fund=self.funds[fund], amount=amount, reference=None, actor=None
+                fund=self.funds[fund], amount=amount, reference=None, actor=None, **purpose
             )
         except LedgerError:
             assert not allowed

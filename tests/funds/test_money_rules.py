@@ -58,7 +58,7 @@ def test_a_fund_update_is_audited_with_what_changed(ledger):
 
 def test_a_restricted_fund_holding_money_may_be_narrowed_but_not_widened(ledger, give):
     give(ledger.csr, "1000")
-    for programmes, areas in ((["rtlh", "school"], ["33.14.09"]), (["rtlh"], []), ([], [])):
+    for programmes, areas in ((["rtlh", "pendidikan"], ["33.14.09"]), (["rtlh"], []), ([], [])):
         with pytest.raises(LedgerError, match="dipersempit"):
             fund_update(
                 fund=ledger.csr,
@@ -93,22 +93,29 @@ def test_an_empty_restricted_fund_may_be_redefined_but_never_left_without_purpos
         fund=ledger.csr,
         name="CSR",
         purpose="Beasiswa",
-        allowed_programmes=["school"],
+        allowed_programmes=["pendidikan"],
         allowed_areas=[],
         actor=ledger.head,
     )
-    assert Fund.objects.get(pk=ledger.csr.pk).allowed_programmes == ["school"]
+    assert Fund.objects.get(pk=ledger.csr.pk).allowed_programmes == ["pendidikan"]
 
 
 def test_a_fund_with_an_open_commitment_counts_as_holding_money(ledger, give):
     give(ledger.csr, "1000")
-    commitment_open(fund=ledger.csr, amount=D("1000"), reference=None, actor=None)
+    commitment_open(
+        fund=ledger.csr,
+        amount=D("1000"),
+        reference=None,
+        actor=None,
+        programme="rtlh",
+        area="33.14.09",
+    )
     with pytest.raises(LedgerError):
         fund_update(
             fund=ledger.csr,
             name="x",
             purpose="x",
-            allowed_programmes=["school"],
+            allowed_programmes=["pendidikan"],
             allowed_areas=["33.14.09"],
             actor=ledger.head,
         )

@@ -108,9 +108,9 @@ def test_the_pdf_prints_the_head_hash_of_every_closed_month(ledger, give, login,
     assert "Disahkan" in _pdf_text(signed_pdf)
 
 
-def test_a_bad_signoff_parameter_is_a_404(ledger, login, personas):
+def test_a_bad_signoff_parameter_is_a_bad_request(ledger, login, personas):
     client = login(personas["auditor"])
     for bad in ("abc", "999999"):
         url = reverse("funds:statements") + QUERY + f"&signoff={bad}"
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 400
     assert Fund.objects.exists()

@@ -42,7 +42,7 @@ def _books_with_personal_data(media):
             location=bank,
             amount=Decimal("50000"),
             date=dt.date(2025, 5, 5),
-            channel=Contribution.Channel.CASH,
+            channel=Contribution.Channel.INSTITUTION,
             actor=None,
         )
     household(members=2)

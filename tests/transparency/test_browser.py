@@ -49,8 +49,8 @@ def test_a_citizen_reads_the_year_downloads_the_pdf_and_verifies_it(
 
     # Switch the language in the (collapsed) menu.
     page.locator(".navbar-toggler").click()
-    page.locator("#lang-select").select_option("en")
-    page.get_by_role("button", name="Ganti").click()
+    page.get_by_test_id("language-menu").click()
+    page.locator("button[name=language][value=en]").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("reconciles").inner_text() == "Reconciles"
     assert "Collected" in page.get_by_test_id("summary").inner_text()

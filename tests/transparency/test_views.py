@@ -52,8 +52,8 @@ def test_a_fund_filter_shows_only_that_fund(payakumbuh, give, client):
 
 
 @pytest.mark.parametrize("code", ["2015-13", "abc", "2015-S9"])
-def test_an_unknown_period_is_not_found(db, client, code):
-    assert client.get(PORTAL, {"periode": code}).status_code == 404
+def test_a_malformed_period_is_a_bad_request(db, client, code):
+    assert client.get(PORTAL, {"periode": code}).status_code == 400
 
 
 def test_the_pdf_reads_back_with_cover_figures_reconciliation_and_hashes(may_2015, client, org):
