@@ -277,7 +277,7 @@ def coverage_by_desa(*, on: dt.date | None = None, prefix: str = "") -> list[dic
     )
     eligible = eligible_households(on=on)
     if prefix:
-        eligible = eligible.filter(village_id__startswith=prefix)
+        eligible = eligible.filter(village__code__startswith=prefix)
     # Grouped on the household table alone (no join, no distinct): the names of the
     # few hundred villages come in a query of their own.
     counts = {

@@ -136,7 +136,8 @@ def household_history(request, pk: int):
 @staff_view(read=READERS)
 def programme_dashboard(request):
     year = request.GET.get("tahun") or ""
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    # A year outside what a calendar can hold is taken as no year at all.
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
     data = selectors.programme_dashboard(year=year)
     return render(request, "disbursements/dashboard.html", {"data": data, "year": year})
 

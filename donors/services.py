@@ -70,6 +70,7 @@ GIFT_CHANNEL_LOCATIONS = {
     Contribution.Channel.CASH: ("cash",),
     Contribution.Channel.TRANSFER: ("bank",),
     Contribution.Channel.INSTITUTION: ("bank", "cash"),
+    Contribution.Channel.CARD: ("gateway",),
 }
 
 

@@ -198,7 +198,7 @@ def _partner_receipt(p, other: bool = False):
         location=bank,
         amount=Decimal("100000"),
         date=dt.date.today(),
-        channel=Contribution.Channel.CASH,
+        channel=Contribution.Channel.INSTITUTION,
         actor=p[Role.FUND_MANAGER],
     )
     return Receipt.objects.get(contribution=gift)
