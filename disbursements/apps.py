@@ -46,15 +46,28 @@ class DisbursementsConfig(AppConfig):
             Role.AUDITOR,
             Role.ADMIN,
         ]
-        register_nav(_("Bantuan"), "disbursements:list", staff, order=40)
+        register_nav(
+            _("Bantuan"), "disbursements:list", staff, order=40, group="help", icon="box-seam"
+        )
         register_nav(
             _("Persetujuan"),
             "disbursements:approvals",
             [Role.TREASURER, Role.HEAD],
             order=41,
+            group="help",
+            icon="check2-square",
         )
-        register_nav(_("Pembayaran"), "disbursements:payments", [Role.TREASURER], order=42)
-        register_nav(_("Cakupan"), "disbursements:coverage", [Role.HEAD], order=43)
+        register_nav(
+            _("Pembayaran"),
+            "disbursements:payments",
+            [Role.TREASURER],
+            order=42,
+            group="help",
+            icon="cash-coin",
+        )
+        register_nav(
+            _("Cakupan"), "disbursements:coverage", [Role.HEAD], order=43, group="help", icon="map"
+        )
         register_panel(
             "disbursements/panel_waiting.html",
             [Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN],

@@ -56,6 +56,13 @@ class DonorsConfig(AppConfig):
             label=_("Impor potongan gaji"),
             url=lambda pk: reverse("donors:import_detail", args=[pk]),
         )
-        register_nav(_("Mitra CSR"), "donors:csr_home", [*staff, Role.CSR_PARTNER], order=240)
+        register_nav(
+            _("Mitra CSR"),
+            "donors:csr_home",
+            [*staff, Role.CSR_PARTNER],
+            order=240,
+            group="donors",
+            icon="briefcase",
+        )
         register_panel("donors/csr/panel_partner.html", [Role.CSR_PARTNER], order=200)
         register_panel("donors/csr/panel_manager.html", [Role.FUND_MANAGER], order=210)

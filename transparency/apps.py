@@ -15,4 +15,8 @@ class TransparencyConfig(AppConfig):
             "transparency:publish",
             [Role.HEAD, Role.TREASURER, Role.FUND_MANAGER, Role.AUDITOR, Role.ADMIN],
             order=700,
+            # Publishing the month's report is a finance task, next to the statements; as a
+            # top-level entry of its own it pushed the auditor's menu past a 1280 px screen.
+            group="money",
+            icon="megaphone",
         )

@@ -11,7 +11,7 @@ def _groups(body: str) -> list[str]:
 
 def test_the_menu_groups_a_fund_managers_pages_by_task(personas, login):
     body = login(personas["fund_manager"]).get("/dasbor/").content.decode()
-    assert _groups(body) == ["households", "donors", "money"]
+    assert _groups(body) == ["households", "help", "donors", "money"]
     assert "Keuangan" in body and "Donatur" in body
 
 
