@@ -65,7 +65,11 @@ def _env(*, database: str, media, key: str | None = None) -> dict:
     import os
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO"))}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.dev", DATABASE_URL=database)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DATABASE_URL=database,
+        KENANGA_ENV="development",
+    )
     env["MEDIA_ROOT"] = str(media)
     env.pop("REDIS_URL", None)
     if key:

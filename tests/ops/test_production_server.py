@@ -17,6 +17,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "p" * 20 + "roduction-test-key-0123456789-abcdefghij",
     "KENANGA_DATA_KEY": "dGVzdC1rZXktZm9yLXRoZS1wcm9kdWN0aW9uLXRlc3Q=",
+    "KENANGA_CHAIN_KEY": "q7Vx2LmN9pRs4TuW8yZa1BcD3eFgH5jK",
     "ALLOWED_HOSTS": "kenanga.test",
     "LOG_FORMAT": "json",
 }

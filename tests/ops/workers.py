@@ -55,7 +55,14 @@ def environment(*, media: Path, queue: str, **extra: str) -> dict[str, str]:
         CELERY_VISIBILITY_TIMEOUT="3",
         MEDIA_ROOT=str(media),
         PYTHONUNBUFFERED="1",
+        # The development settings, chosen on purpose (they refuse to start by accident).
+        KENANGA_ENV="development",
     )
+    # Uploaded files live where this test keeps them, for the other processes too.
+    from django.conf import settings
+
+    if getattr(settings, "KENANGA_FILE_ROOT", None):
+        env["KENANGA_FILE_ROOT"] = str(settings.KENANGA_FILE_ROOT)
     env.update(extra)
     return env
 
