@@ -415,7 +415,9 @@ def national_list_confirm(*, batch: ImportBatch, actor) -> Job:
     if not actor.has_role(Role.VERIFIER, Role.HEAD):
         raise BeneficiaryError(_("Impor daftar nasional dijalankan oleh verifikator atau kepala."))
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        # NO KEY UPDATE: two confirmations still queue here, but the import itself
+        # (FOR UPDATE) stays the only writer that waits on readers of the batch.
+        batch = ImportBatch.objects.select_for_update(no_key=True).get(pk=batch.pk)
         if batch.status != ImportBatch.Status.PREVIEW:
             raise BeneficiaryError(_("Impor ini sudah diproses."))
         if (batch.preview or {}).get("error_count"):
