@@ -223,9 +223,10 @@ def generate(sizes: dict, fund, bank, scheme, opds, people) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO core_auditentry (at, actor_id, actor_label, action, object_type,"
-            " object_id, object_repr, changes, ip_address)"
+            " object_id, object_repr, changes, ip_address, sequence, hash, prev_hash, key_id)"
             " SELECT now() - (g || ' minutes')::interval, %s, 'bench', 'bench.generated', 'bench',"
-            " g::text, 'bench ' || g, '{}'::jsonb, NULL FROM generate_series(1, %s) g",
+            " g::text, 'bench ' || g, '{}'::jsonb, NULL, 1000000000 + g, 'bench-' || g, '',"
+            " 'bench' FROM generate_series(1, %s) g",
             [people["head"].pk, sizes["audit"]],
         )
         for table in ("donors_contribution", "donors_receipt", "donors_donor", "core_auditentry"):

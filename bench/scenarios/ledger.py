@@ -80,10 +80,10 @@ def _bulk_load(fund, location, postings: int) -> float:
         cursor.execute(
             """
             INSERT INTO funds_transaction (sequence, kind, date, description, reference_type,
-                reference_id, programme, area, asnaf, hash, prev_hash, created_at)
+                reference_id, programme, area, asnaf, hash, prev_hash, created_at, key_id)
             SELECT %(start)s + g, 'contribution', DATE '2024-01-01' + (g %% 365),
                    'Setoran massal ' || g, '', '', '', '', '',
-                   'bulk-' || (%(start)s + g), '', now()
+                   'bulk-' || (%(start)s + g), '', now(), 'bench'
             FROM generate_series(1, %(n)s) AS g
             """,
             {"start": start, "n": transactions},

@@ -94,14 +94,14 @@ def _bulk_load(funds, bank, postings: int) -> float:
         cursor.execute(
             f"""
             INSERT INTO funds_transaction (sequence, kind, date, description, reference_type,
-                reference_id, programme, area, asnaf, hash, prev_hash, created_at)
+                reference_id, programme, area, asnaf, hash, prev_hash, created_at, key_id)
             SELECT %(start)s + g,
                    CASE WHEN g %% 4 = 0 THEN 'disbursement' ELSE 'contribution' END,
                    DATE '2016-01-01' + (g %% 3650),
                    'Massal ' || g, '', '',
                    CASE WHEN g %% 4 = 0 THEN ({progs})[1 + g %% 5] ELSE '' END,
                    CASE WHEN g %% 4 = 0 THEN ({areas})[1 + g %% 20] ELSE '' END,
-                   '', 'bulk-t-' || (%(start)s + g), '', now()
+                   '', 'bulk-t-' || (%(start)s + g), '', now(), 'bench'
             FROM generate_series(1, %(n)s) AS g
             """,
             {"start": start, "n": n},
