@@ -29,3 +29,38 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     action = "core.test.written"
     object_type = "core.test"
     object_id = factory.Sequence(str)
+
+
+def demo_shaped_ledger(personas, *, csr_area: str):
+    """Create the demo-shaped funds and money locations, empty, and return them with the people.
+
+    `csr_area` is the kecamatan the earmarked CSR fund may pay in.
+    """
+    from types import SimpleNamespace
+
+    from funds.models import Fund, MoneyLocation
+
+    matra = Fund.objects.create(code="matra", name="MATRA")
+    infak = Fund.objects.create(code="infak-mitra-kenanga", name="Infak Mitra Kenanga")
+    csr = Fund.objects.create(
+        code="csr-rtlh-sambirejo",
+        name="CSR RTLH Kecamatan Sambirejo",
+        restriction=Fund.Restriction.RESTRICTED,
+        purpose="RTLH Sambirejo",
+        allowed_programmes=["rtlh"],
+        allowed_areas=[csr_area],
+    )
+    bank = MoneyLocation.objects.create(
+        code="bank-jateng", name="Bank Jateng", kind=MoneyLocation.Kind.BANK
+    )
+    kas = MoneyLocation.objects.create(code="kas", name="Kas", kind=MoneyLocation.Kind.CASH)
+    return SimpleNamespace(
+        matra=matra,
+        infak=infak,
+        csr=csr,
+        bank=bank,
+        kas=kas,
+        manager=personas["fund_manager"],
+        treasurer=personas["treasurer"],
+        head=personas["head"],
+    )
