@@ -281,40 +281,45 @@ def request_approve(request, pk: int):
     return redirect("disbursements:request", pk=pk)
 
 
-@staff_view(read=READERS, write=APPROVERS, post_only=True)
-def request_reject(request, pk: int):
-    req = _get_request_for_user(request, pk, write=APPROVERS)
+def _with_reason(request, pk: int, *, writers, service, done: str):
+    """Run a transition that needs the officer's reason, then go back to the request."""
+    req = _get_request_for_user(request, pk, write=writers)
     try:
-        disbursement_reject(request=req, actor=request.user, reason=request.POST.get("reason", ""))
+        service(request=req, actor=request.user, reason=request.POST.get("reason", ""))
     except DisbursementError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, _("Permohonan ditolak."))
+        messages.success(request, done)
     return redirect("disbursements:request", pk=pk)
+
+
+@staff_view(read=READERS, write=APPROVERS, post_only=True)
+def request_reject(request, pk: int):
+    return _with_reason(
+        request, pk, writers=APPROVERS, service=disbursement_reject, done=_("Permohonan ditolak.")
+    )
 
 
 @staff_view(read=READERS, write=CANCELLERS, post_only=True)
 def request_cancel(request, pk: int):
-    req = _get_request_for_user(request, pk, write=CANCELLERS)
-    try:
-        disbursement_cancel(request=req, actor=request.user, reason=request.POST.get("reason", ""))
-    except DisbursementError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("Permohonan dibatalkan."))
-    return redirect("disbursements:request", pk=pk)
+    return _with_reason(
+        request,
+        pk,
+        writers=CANCELLERS,
+        service=disbursement_cancel,
+        done=_("Permohonan dibatalkan."),
+    )
 
 
 @staff_view(read=READERS, write=APPROVERS, post_only=True)
 def request_reverse(request, pk: int):
-    req = _get_request_for_user(request, pk, write=APPROVERS)
-    try:
-        disbursement_reverse(request=req, actor=request.user, reason=request.POST.get("reason", ""))
-    except DisbursementError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("Pembayaran dibalik di buku besar."))
-    return redirect("disbursements:request", pk=pk)
+    return _with_reason(
+        request,
+        pk,
+        writers=APPROVERS,
+        service=disbursement_reverse,
+        done=_("Pembayaran dibalik di buku besar."),
+    )
 
 
 @staff_view(read=READERS, write=PAYERS)
