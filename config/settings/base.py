@@ -240,7 +240,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "unacked_mutex_expire": 5 * _restore_interval,
 }
-# Several installations (or test runs) may share one Redis: each its own queue.
+# Several installations (or test runs) may share one Redis server: each its own
+# queue, and its own Redis database (the unacknowledged jobs, heartbeat and cache
+# are per database).
 CELERY_TASK_DEFAULT_QUEUE = env.get_str("CELERY_QUEUE", "kenanga")
 CELERY_TIMEZONE = TIME_ZONE
 # Logs of the worker go through LOGGING below (JSON, personal data masked).
