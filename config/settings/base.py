@@ -221,11 +221,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than the longest job (a national-list file takes minutes, not an hour).
+# Longer than the longest job (a national-list file takes minutes, not an hour):
+# a job still running when it passes is given to a second worker as well.
+_visibility_timeout = env.get_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+# Redis gives a dead worker's job back only when a live worker sweeps the list of
+# unacknowledged jobs. Kombu sweeps once at start-up, then only every 10th tick of
+# 10 s (100 s) by default, so a job whose worker died shortly before a restart waited
+# for the visibility timeout plus up to 100 s. Sweep on every tick, and tick often
+# enough that the wait is the visibility timeout plus at most a quarter of it
+# (a minute at most). The sweep lock (held for a few milliseconds per sweep) expires
+# after five ticks, not kombu's five minutes, so a worker killed while holding it
+# does not stop the other workers' sweeps for long; two sweeps overlapping are
+# harmless (each job is moved back in its own Redis transaction).
+_restore_interval = max(1, min(60, _visibility_timeout // 4))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.get_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    "visibility_timeout": _visibility_timeout,
+    "unacked_restore_interval": _restore_interval,
+    "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": 5 * _restore_interval,
 }
-# Several installations (or test runs) may share one Redis: each its own queue.
+# Several installations (or test runs) may share one Redis server: each its own
+# queue, and its own Redis database (the unacknowledged jobs, heartbeat and cache
+# are per database).
 CELERY_TASK_DEFAULT_QUEUE = env.get_str("CELERY_QUEUE", "kenanga")
 CELERY_TIMEZONE = TIME_ZONE
 # Logs of the worker go through LOGGING below (JSON, personal data masked).

@@ -138,8 +138,11 @@ def test_a_damaged_backup_file_is_refused_before_anything_is_restored(tmp_path, 
     made = _run("backup", str(tmp_path / "backup"), env=_env(database=database_url(), media=media))
     prefix = made.stdout.strip().splitlines()[-1]
     with open(prefix + ".dump", "r+b") as dump:
+        # Flip the bytes rather than write fixed ones: the header has zeros here.
         dump.seek(200)
-        dump.write(b"\x00\x00\x00")
+        damaged = bytes(b ^ 0xFF for b in dump.read(3))
+        dump.seek(200)
+        dump.write(damaged)
 
     result = _run("restore", prefix, env=_env(database=new_database, media=tmp_path / "r"))
 
