@@ -151,6 +151,7 @@ def donor_detail(request, pk: int):
         {
             "donor": donor,
             "statement": donor_statement(donor=donor, year=year),
+            "years": donor_statement_years(donor=donor),
             "enrolments": donor.enrolments.select_related("scheme"),
             "merged": donor.merged_donors.all(),
             "enrol_form": EnrolmentForm(),
@@ -207,9 +208,18 @@ def donor_statement_pdf(request, pk: int):
     donor = _get_donor_for_user(request, pk)
     year = _year(request)
     statement = donor_statement(donor=donor, year=year)
-    if not statement.gifts and not statement.expected_total:
-        # An empty statement with a signature under it says nothing true: refuse it.
-        messages.info(request, _("Tidak ada sumbangan pada tahun %(year)s.") % {"year": year})
+    if not statement.gifts:
+        # A statement without a gift, signed by the head, says nothing true: refuse it,
+        # and say which years can be printed.
+        years = [y["year"] for y in donor_statement_years(donor=donor) if y["printable"]]
+        if years:
+            message = _(
+                "Rekap tahun %(year)s tidak dicetak: tidak ada sumbangan diterima pada tahun "
+                "itu. Rekap tersedia untuk tahun %(years)s."
+            ) % {"year": year, "years": ", ".join(str(y) for y in years)}
+        else:
+            message = _("Rekap tidak dicetak: belum ada sumbangan tercatat atas nama donatur ini.")
+        messages.warning(request, message)
         if request.user.has_role(Role.CONTRIBUTOR) and donor.user_id == request.user.pk:
             return redirect("donors:my")
         return redirect("donors:donor_detail", pk=donor.pk)
