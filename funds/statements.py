@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.organisation import get_organisation
 from funds.models import ZERO, Account, Fund, Posting, Transaction
@@ -672,27 +673,35 @@ def statement_notes(
         )
         received = sum((t["total"] for t in totals if t["transaction__kind"] in RECEIPTS), ZERO)
         paid = -sum((t["total"] for t in totals if t["transaction__kind"] in SPENDING), ZERO)
+        after_count = after.count()
         reversed_count = after.filter(
             reverses__date__gte=figures.date_from, reverses__date__lte=figures.date_to
         ).count()
         paragraphs = [
-            _(
+            ngettext(
                 "Setelah tanggal laporan sampai dengan %(d)s tercatat %(n)s transaksi: "
                 "penerimaan %(r)s dan penyaluran serta biaya %(p)s. Transaksi ini tidak "
-                "termasuk dalam angka periode ini."
+                "termasuk dalam angka periode ini.",
+                "Setelah tanggal laporan sampai dengan %(d)s tercatat %(n)s transaksi: "
+                "penerimaan %(r)s dan penyaluran serta biaya %(p)s. Transaksi ini tidak "
+                "termasuk dalam angka periode ini.",
+                after_count,
             )
             % {
                 "d": day(today),
-                "n": after.count(),
+                "n": after_count,
                 "r": format_rupiah(received),
                 "p": format_rupiah(paid),
             }
         ]
         if reversed_count:
             paragraphs.append(
-                _(
+                ngettext(
                     "%(n)s di antaranya membalik transaksi dalam periode ini; koreksi itu "
-                    "tampak pada periode pembalikannya."
+                    "tampak pada periode pembalikannya.",
+                    "%(n)s di antaranya membalik transaksi dalam periode ini; koreksi itu "
+                    "tampak pada periode pembalikannya.",
+                    reversed_count,
                 )
                 % {"n": reversed_count}
             )

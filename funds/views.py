@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.audit import audit_trail_for
 from core.exports import export_response, table_export_response
@@ -291,7 +292,12 @@ def reconciliation_list(request):
         matched = recon.reconciliation_auto_match(statement=statement, actor=request.user)
         messages.success(
             request,
-            _("Rekening koran diimpor; %(n)s baris cocok otomatis.") % {"n": matched},
+            ngettext(
+                "Rekening koran diimpor; %(n)s baris cocok otomatis.",
+                "Rekening koran diimpor; %(n)s baris cocok otomatis.",
+                matched,
+            )
+            % {"n": matched},
         )
         return redirect("funds:statement", pk=statement.pk)
     if request.method == "POST" and form.is_valid():
@@ -356,7 +362,11 @@ def statement_detail(request, pk: int):
 def statement_auto_match(request, pk: int):
     statement = _get_statement_for_user(request, pk, write=True)
     matched = recon.reconciliation_auto_match(statement=statement, actor=request.user)
-    messages.info(request, _("%(n)s baris cocok otomatis.") % {"n": matched})
+    messages.info(
+        request,
+        ngettext("%(n)s baris cocok otomatis.", "%(n)s baris cocok otomatis.", matched)
+        % {"n": matched},
+    )
     return redirect("funds:statement", pk=statement.pk)
 
 
