@@ -105,6 +105,6 @@ def test_no_template_or_form_uses_the_browsers_date_picker():
         if ".venv" in path.parts or path.parts[-2] == "tests" or path.name == "dates.py":
             continue
         text = path.read_text(encoding="utf-8", errors="ignore")
-        if 'type="date"' in text or "\"type\": \"date\"" in text or 'input_type = "date"' in text:
+        if 'type="date"' in text or '"type": "date"' in text or 'input_type = "date"' in text:
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
