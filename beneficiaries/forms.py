@@ -20,10 +20,11 @@ from beneficiaries.models import (
     Registration,
 )
 from beneficiaries.services import COMPLAINT_CONTACT_MAX_CHARS, COMPLAINT_MAX_CHARS
+from core.dates import DateField, DateInput
 from core.models import User
 from core.roles import Role
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _users_with(role: str):
@@ -135,7 +136,7 @@ class DeskForm(RegionPickMixin, forms.Form):
     head_nik = forms.CharField(label=_("NIK kepala keluarga"), max_length=20)
     head_name = forms.CharField(label=_("Nama kepala keluarga"), max_length=150)
     head_sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Person.Sex.choices)
-    head_birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    head_birth_date = DateField(label=_("Tanggal lahir"), widget=DATE)
     village_code = VillageCodeField()
     street_address = forms.CharField(label=_("Alamat"), required=False, max_length=300)
     rt = forms.CharField(label=_("RT"), required=False, max_length=3)
@@ -160,7 +161,7 @@ class MemberForm(forms.Form):
     nik = forms.CharField(label=_("NIK"), max_length=20)
     name = forms.CharField(label=_("Nama"), max_length=150)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Person.Sex.choices)
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DATE)
+    birth_date = DateField(label=_("Tanggal lahir"), widget=DATE)
     relation = forms.ChoiceField(label=_("Hubungan"), choices=Membership.Relation.choices)
     school_level = forms.ChoiceField(
         label=_("Jenjang sekolah"), choices=Person.SchoolLevel.choices, required=False
@@ -189,7 +190,7 @@ class VisitForm(forms.Form):
     proposed_grade = forms.ChoiceField(
         label=_("Usulan tingkat"), choices=Grade.choices, widget=forms.RadioSelect
     )
-    visited_on = forms.DateField(label=_("Tanggal kunjungan"), widget=DATE, initial=dt.date.today)
+    visited_on = DateField(label=_("Tanggal kunjungan"), widget=DATE, initial=dt.date.today)
 
     def __init__(self, *args, criteria_set: CriteriaSet | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -273,7 +274,7 @@ class LetterForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas CSV/XLSX"))
     source = forms.ChoiceField(label=_("Sumber"), choices=ListSource.choices)
-    as_of = forms.DateField(label=_("Tanggal data"), widget=DATE)
+    as_of = DateField(label=_("Tanggal data"), widget=DATE)
 
 
 class CampaignForm(forms.Form):

@@ -1,7 +1,7 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFilter
 from core.models import AuditEntry
 
 
@@ -11,17 +11,15 @@ class AuditFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(
         label=_("Pelaku (e-mail)"), field_name="actor_label", lookup_expr="icontains"
     )
-    date_from = django_filters.DateFilter(
+    date_from = DateFilter(
         label=_("Dari tanggal"),
         field_name="at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    date_to = django_filters.DateFilter(
+    date_to = DateFilter(
         label=_("Sampai tanggal"),
         field_name="at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

@@ -95,7 +95,12 @@ def job_status(request, pk: int):
         "result_url": job.result_url,
     }
     if request.headers.get("HX-Request") or request.GET.get("format") != "json":
-        return render(request, "core/job_progress.html", {"job": job})
+        response = render(request, "core/job_progress.html", {"job": job})
+        if request.headers.get("HX-Request") and job.status in (Job.Status.DONE, Job.Status.FAILED):
+            # The job changed what the whole page shows (status, counts, rows): reload it,
+            # rather than leave a finished bar beside figures of before.
+            response["HX-Refresh"] = "true"
+        return response
     return JsonResponse(data)
 
 

@@ -1,7 +1,7 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFilter
 from disbursements.models import DisbursementRequest
 from funds.models import Fund, Programme
 
@@ -16,17 +16,15 @@ class RequestFilter(django_filters.FilterSet):
         label=_("Status"), choices=DisbursementRequest.Status.choices
     )
     desa = django_filters.CharFilter(label=_("Kode wilayah"), lookup_expr="startswith")
-    date_from = django_filters.DateFilter(
+    date_from = DateFilter(
         label=_("Dari tanggal"),
         field_name="requested_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    date_to = django_filters.DateFilter(
+    date_to = DateFilter(
         label=_("Sampai tanggal"),
         field_name="requested_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

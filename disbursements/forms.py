@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Person
+from core.dates import DateField, DateInput
 from core.money import MoneyError, parse_amount
 from disbursements.models import EvidenceKind, PayeeKind, Payment
-from funds.forms import DateInput
 from funds.models import Fund, MoneyLocation, Programme
 from funds.services import ASNAF
 
@@ -84,7 +84,7 @@ class PaymentForm(forms.Form):
     bank_reference = forms.CharField(
         label=_("Nomor referensi bank"), max_length=100, required=False
     )
-    date = forms.DateField(label=_("Tanggal bayar"), widget=DateInput())
+    date = DateField(label=_("Tanggal bayar"), widget=DateInput())
     stage_note = forms.CharField(
         label=_("Tahap"),
         max_length=150,

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from beneficiaries.models import Household
 from beneficiaries.selectors import household_search
@@ -446,7 +447,12 @@ def batch_new(request):
         else:
             messages.success(
                 request,
-                _("Batch %(n)s diajukan: %(c)s baris.") % {"n": batch.number, "c": batch.lines},
+                ngettext(
+                    "Batch %(n)s diajukan: %(c)s baris.",
+                    "Batch %(n)s diajukan: %(c)s baris.",
+                    batch.lines,
+                )
+                % {"n": batch.number, "c": batch.lines},
             )
             return redirect("disbursements:batch", pk=batch.pk)
     batches = selectors.batch_list()[:20]
@@ -508,7 +514,9 @@ def batch_pay_view(request, pk: int):
     except DisbursementError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, _("%(n)s baris dibayar.") % {"n": paid})
+        messages.success(
+            request, ngettext("%(n)s baris dibayar.", "%(n)s baris dibayar.", paid) % {"n": paid}
+        )
     return redirect("disbursements:batch", pk=pk)
 
 

@@ -50,11 +50,13 @@ class DonorsConfig(AppConfig):
             "donors.contribution",
             label=_("Sumbangan"),
             url=lambda pk: reverse("donors:contribution_detail", args=[pk]),
+            source_label=_("Sumbangan perorangan, perusahaan dan lembaga"),
         )
         register_reference(
             "donors.payrollimport",
             label=_("Impor potongan gaji"),
             url=lambda pk: reverse("donors:import_detail", args=[pk]),
+            source_label=_("Potongan gaji ASN"),
         )
         register_nav(
             _("Mitra CSR"),

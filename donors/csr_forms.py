@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateError, DateField, parse_date
 from core.money import MoneyError, parse_amount
 from core.uploads import validate_document
 from donors.errors import DonorError
@@ -91,14 +92,14 @@ class PledgeForm(forms.Form):
         label=_("Jadwal cicilan (uang)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Satu baris per cicilan: tanggal jatuh tempo (YYYY-MM-DD); jumlah."),
+        help_text=_("Satu baris per cicilan: tanggal jatuh tempo (hh/bb/tttt); jumlah."),
     )
     goods = forms.CharField(
         label=_("Barang"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Satu baris per barang: nama; jumlah; nilai satuan; tanggal serah (YYYY-MM-DD)."
+            "Satu baris per barang: nama; jumlah; nilai satuan; tanggal serah (hh/bb/tttt)."
         ),
     )
 
@@ -113,11 +114,9 @@ class PledgeForm(forms.Form):
     @staticmethod
     def _date(text: str, row: int) -> dt.date:
         try:
-            return dt.date.fromisoformat(text.strip())
-        except ValueError:
-            raise ValidationError(
-                _("Baris %(n)d: tanggal '%(d)s' tidak sah (YYYY-MM-DD).") % {"n": row, "d": text}
-            ) from None
+            return parse_date(text)
+        except DateError as exc:
+            raise ValidationError(_("Baris %(n)d: %(e)s") % {"n": row, "e": exc}) from None
 
     @staticmethod
     def _money(text: str, row: int) -> Decimal:
@@ -166,9 +165,7 @@ class AmountForm(forms.Form):
 
 class TransferForm(forms.Form):
     amount = MoneyField(label=_("Jumlah ditransfer (Rp)"))
-    transferred_on = forms.DateField(
-        label=_("Tanggal transfer"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    transferred_on = DateField(label=_("Tanggal transfer"))
     proof = forms.FileField(label=_("Bukti transfer (gambar atau PDF)"))
 
 

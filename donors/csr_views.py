@@ -406,12 +406,9 @@ def goods_hand_on(request, pk: int):
 
 
 def _date(text):
-    import datetime as dt
+    from core.dates import parse_date
 
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise ValueError(_("Tanggal tidak sah (YYYY-MM-DD).")) from None
+    return parse_date(text)  # a DateError (ValueError) says what to type
 
 
 @staff_view(read=[*PARTNER, *STAFF_READ])

@@ -11,12 +11,12 @@ from django.utils import formats
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from core.links import site_url
+from core.links import public_url
 from core.money import format_rupiah, terbilang
 from core.organisation import get_organisation
 from core.pdf import STYLES, data_table, escape, place_and_date, render_pdf, signature_block
 from donors.models import Receipt
-from donors.selectors import Statement
+from donors.selectors import Statement, donor_statement_code
 
 TITLE_RECEIPT = "TANDA TERIMA SUMBANGAN"
 TITLE_ZAKAT = "BUKTI SETORAN ZAKAT"
@@ -170,7 +170,7 @@ def statement_pdf(statement: Statement) -> bytes:
         data_table(
             ["Tanggal", "Dana", "Cara", "No. tanda terima", "Jumlah"],
             gift_rows or [("-", "-", "-", "-", "-")],
-            col_widths=[25 * mm, 45 * mm, 30 * mm, 35 * mm, 35 * mm],
+            col_widths=[32 * mm, 40 * mm, 28 * mm, 35 * mm, 35 * mm],
             numeric_columns=[4],
         )
     )
@@ -202,13 +202,18 @@ def statement_pdf(statement: Statement) -> bytes:
                 numeric_columns=[1, 2, 3],
             )
         )
-    # The QR code leads to the donor's own page in Kenanga, where every gift and receipt is.
-    own_page = site_url(reverse("donors:my"))
+    # The QR code leads to the public document check (no login): anyone holding the paper
+    # can see whether it still matches the books; the donor's own page needs a login.
+    code = donor_statement_code(statement)
+    check = public_url("transparency:document_check", query=f"number={code}")
     qr = Table(
-        [[QrFlowable(own_page)], [Paragraph("Rincian di Kenanga", STYLES["Small"])]],
+        [
+            [QrFlowable(check)],
+            [Paragraph(escape(f"Cek keaslian: {code}"), STYLES["Small"])],
+        ],
     )
     story += [
-        Spacer(1, 8 * mm),
+        Spacer(1, 5 * mm),
         Table(
             [
                 [

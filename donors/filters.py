@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFilter
 from donors.models import Contribution, Donor, Opd, PayrollImport
 
 
@@ -26,12 +27,8 @@ class DonorFilter(django_filters.FilterSet):
 class ContributionFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(label=_("Cara"), choices=Contribution.Channel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Contribution.Status.choices)
-    date_from = django_filters.DateFilter(
-        label=_("Dari tanggal"), field_name="date", lookup_expr="gte"
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Sampai tanggal"), field_name="date", lookup_expr="lte"
-    )
+    date_from = DateFilter(label=_("Dari tanggal"), field_name="date", lookup_expr="gte")
+    date_to = DateFilter(label=_("Sampai tanggal"), field_name="date", lookup_expr="lte")
 
     class Meta:
         model = Contribution

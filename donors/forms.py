@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateField, DateInput
 from core.identity import IdentityError, parse_nip
 from core.models import User
 from core.money import MoneyError, parse_amount
@@ -46,7 +47,7 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(str(exc)) from None
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class DonorForm(forms.ModelForm):
@@ -69,6 +70,7 @@ class DonorForm(forms.ModelForm):
             "name_consent_on",
             "user",
         ]
+        field_classes = {"name_consent_on": DateField}
         widgets = {
             "name_consent_on": DATE,
             "address": forms.Textarea(attrs={"rows": 2}),
@@ -162,7 +164,7 @@ class PayrollUploadForm(forms.Form):
     scheme = forms.ModelChoiceField(label=_("Skema"), queryset=Scheme.objects.all())
     opd = forms.ModelChoiceField(label=_("OPD"), queryset=Opd.objects.filter(is_active=True))
     period = MonthField(label=_("Bulan potongan"))
-    received_on = forms.DateField(label=_("Tanggal dana diterima"), widget=DATE)
+    received_on = DateField(label=_("Tanggal dana diterima"), widget=DATE)
     expected_count = forms.IntegerField(
         label=_("Jumlah pegawai menurut slip transfer"), min_value=1
     )
@@ -243,7 +245,7 @@ class GiftForm(forms.Form):
         help_text=_("Tunai di loket masuk ke kas tunai; transfer masuk ke rekening bank."),
     )
     amount = AmountField(label=_("Jumlah"))
-    date = forms.DateField(label=_("Tanggal diterima"), widget=DATE)
+    date = DateField(label=_("Tanggal diterima"), widget=DATE)
     proof = forms.FileField(
         label=_("Bukti transfer (PDF, JPG atau PNG, paling besar 5 MB)"), required=False
     )

@@ -180,29 +180,73 @@ class Statement:
 
 
 def donor_statement_years(*, donor: Donor) -> list[dict]:
-    """Return the years a statement exists for (first gift or enrolment to now), newest first,
-    each with the total given that year."""
-    first_gift = (
-        Contribution.objects.filter(donor=donor, status=Contribution.Status.RECORDED)
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    first_enrolment = donor.enrolments.order_by("start").values_list("start", flat=True).first()
-    starts = [d.year for d in (first_gift, first_enrolment) if d]
-    if not starts:
+    """Return the years from the donor's first gift to now, newest first, each with its total.
+
+    Years before the first gift are never offered (an enrolment alone is a
+    promise, not a gift); a year in between without gifts is listed with Rp0
+    and `printable` False, because an empty statement is not printed.
+    """
+    recorded = Contribution.objects.filter(donor=donor, status=Contribution.Status.RECORDED)
+    first_gift = recorded.order_by("date").values_list("date", flat=True).first()
+    if first_gift is None:
         return []
     totals = dict(
-        Contribution.objects.filter(donor=donor, status=Contribution.Status.RECORDED)
-        .values_list("date__year")
+        recorded.values_list("date__year")
         .annotate(total=Sum("amount"))
         .values_list("date__year", "total")
     )
     this_year = timezone.localdate().year
     return [
-        {"year": y, "total": totals.get(y, Decimal("0"))}
-        for y in range(this_year, min(starts) - 1, -1)
+        {"year": y, "total": totals.get(y, Decimal("0")), "printable": y in totals}
+        for y in range(this_year, first_gift.year - 1, -1)
     ]
+
+
+STATEMENT_CODE_PREFIX = "RS"
+
+
+def donor_statement_code(statement: Statement) -> str:
+    """Return the check code printed under a statement's QR code: `RS-2025-12-1A2B3C4D5E6F`.
+
+    A keyed digest of the donor, the year and the gifts listed (receipt codes
+    and amounts), so the public document check can tell whether a paper
+    statement still matches the books without storing it or showing anything
+    about the donor.
+    """
+    from django.utils.crypto import salted_hmac
+
+    content = "|".join(
+        [str(statement.donor.pk), str(statement.year)]
+        + [
+            f"{getattr(getattr(g, 'receipt', None), 'code', '')}:{g.amount}"
+            for g in statement.gifts
+        ]
+    )
+    digest = salted_hmac("kenanga.donor-statement", content).hexdigest()[:12].upper()
+    return f"{STATEMENT_CODE_PREFIX}-{statement.year}-{statement.donor.pk}-{digest}"
+
+
+def donor_statement_state_by_code(*, code: str) -> str | None:
+    """Return "valid" when a statement code matches the books as they are now, else None.
+
+    None makes the check say it does not know the number. Nothing about the donor.
+    """
+    parts = code.strip().upper().split("-")
+    if len(parts) != 4 or parts[0] != STATEMENT_CODE_PREFIX:
+        return None
+    try:
+        year, donor_pk = int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    donor = Donor.objects.filter(pk=donor_pk).first()
+    if donor is None or not 2000 <= year <= 2100:
+        return None
+    statement = donor_statement(donor=donor, year=year)
+    if not statement.gifts:
+        return None
+    # A code that no longer matches (a gift cancelled since) is answered like an unknown
+    # one: telling it apart from a made-up code would say that this donor gave that year.
+    return "valid" if donor_statement_code(statement) == code.strip().upper() else None
 
 
 def donor_statement(*, donor: Donor, year: int, until: dt.date | None = None) -> Statement:

@@ -6,8 +6,10 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.exports import table_export_response
+from core.models import Job
 from core.pdf import official_document, pdf_response
 from core.permissions import public_view, require_write, staff_view
 from core.roles import Role
@@ -151,6 +153,7 @@ def donor_detail(request, pk: int):
         {
             "donor": donor,
             "statement": donor_statement(donor=donor, year=year),
+            "years": donor_statement_years(donor=donor),
             "enrolments": donor.enrolments.select_related("scheme"),
             "merged": donor.merged_donors.all(),
             "enrol_form": EnrolmentForm(),
@@ -207,9 +210,18 @@ def donor_statement_pdf(request, pk: int):
     donor = _get_donor_for_user(request, pk)
     year = _year(request)
     statement = donor_statement(donor=donor, year=year)
-    if not statement.gifts and not statement.expected_total:
-        # An empty statement with a signature under it says nothing true: refuse it.
-        messages.info(request, _("Tidak ada sumbangan pada tahun %(year)s.") % {"year": year})
+    if not statement.gifts:
+        # A statement without a gift, signed by the head, says nothing true: refuse it,
+        # and say which years can be printed.
+        years = [y["year"] for y in donor_statement_years(donor=donor) if y["printable"]]
+        if years:
+            message = _(
+                "Rekap tahun %(year)s tidak dicetak: tidak ada sumbangan diterima pada tahun "
+                "itu. Rekap tersedia untuk tahun %(years)s."
+            ) % {"year": year, "years": ", ".join(str(y) for y in years)}
+        else:
+            message = _("Rekap tidak dicetak: belum ada sumbangan tercatat atas nama donatur ini.")
+        messages.warning(request, message)
         if request.user.has_role(Role.CONTRIBUTOR) and donor.user_id == request.user.pk:
             return redirect("donors:my")
         return redirect("donors:donor_detail", pk=donor.pk)
@@ -341,11 +353,27 @@ def import_detail(request, pk: int):
 def import_confirm(request, pk: int):
     imp = _get_import_for_user(request, pk, write=True)
     try:
-        services.payroll_import_confirm(payroll_import=imp, actor=request.user)
+        job = services.payroll_import_confirm(payroll_import=imp, actor=request.user)
     except DonorError as exc:
         messages.info(request, str(exc))
-    else:
-        messages.info(request, _("Pembukuan berjalan; halaman ini menampilkan kemajuannya."))
+        return redirect("donors:import_detail", pk=imp.pk)
+    job.refresh_from_db()
+    imp.refresh_from_db()
+    # Say only what is true when the page shows: a booking that already finished (a small
+    # file, or no worker) is reported as done; one still running is shown by the progress
+    # bar alone, which reloads the page when it ends, so "in progress" never stays beside 100%.
+    if job.status == Job.Status.DONE and imp.status == PayrollImport.Status.COMMITTED:
+        messages.success(
+            request,
+            ngettext(
+                "Dibukukan: %(n)d baris, %(new)d donatur baru.",
+                "Dibukukan: %(n)d baris, %(new)d donatur baru.",
+                imp.row_count,
+            )
+            % {"n": imp.row_count, "new": imp.new_donor_count},
+        )
+    elif job.status == Job.Status.FAILED:
+        messages.error(request, job.message or _("Pembukuan gagal."))
     return redirect("donors:import_detail", pk=imp.pk)
 
 

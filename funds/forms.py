@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateField, DateInput
 from core.money import MoneyError, parse_amount
 from funds.models import Fund, MoneyLocation, ShareLimit
 
@@ -23,20 +24,13 @@ class AmountField(forms.CharField):
             raise forms.ValidationError(str(exc)) from exc
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class ContributionForm(forms.Form):
     fund = forms.ModelChoiceField(Fund.objects.filter(is_active=True), label=_("Dana"))
     location = forms.ModelChoiceField(
         MoneyLocation.objects.filter(is_active=True), label=_("Diterima di")
     )
     amount = AmountField(label=_("Jumlah (Rp)"))
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
+    date = DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
     description = forms.CharField(label=_("Uraian"), max_length=255)
 
 
@@ -44,15 +38,13 @@ class TransferForm(forms.Form):
     source = forms.ModelChoiceField(Fund.objects.all(), label=_("Dari dana"))
     target = forms.ModelChoiceField(Fund.objects.filter(is_active=True), label=_("Ke dana"))
     amount = AmountField(label=_("Jumlah (Rp)"))
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
+    date = DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
     description = forms.CharField(label=_("Uraian"), max_length=255)
 
 
 class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Alasan pembalikan"), max_length=200)
-    date = forms.DateField(
-        label=_("Tanggal koreksi"), widget=DateInput(), initial=timezone.localdate
-    )
+    date = DateField(label=_("Tanggal koreksi"), widget=DateInput(), initial=timezone.localdate)
 
 
 class PeriodCloseForm(forms.Form):
@@ -71,8 +63,8 @@ class StatementImportForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("Dari"), widget=DateInput())
-    date_to = forms.DateField(label=_("Sampai"), widget=DateInput())
+    date_from = DateField(label=_("Dari"), widget=DateInput())
+    date_to = DateField(label=_("Sampai"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -136,6 +128,4 @@ class ShareLimitForm(forms.Form):
     rate = forms.DecimalField(
         label=_("Batas (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
-    valid_from = forms.DateField(
-        label=_("Berlaku sejak"), widget=DateInput(), initial=timezone.localdate
-    )
+    valid_from = DateField(label=_("Berlaku sejak"), widget=DateInput(), initial=timezone.localdate)

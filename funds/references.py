@@ -17,14 +17,22 @@ from dataclasses import dataclass
 class ReferenceOwner:
     label: str
     url: Callable[[str], str]
+    # How money received for this kind of record is named in the cash-flow statement.
+    source_label: str = ""
 
 
 _OWNERS: dict[str, ReferenceOwner] = {}
 
 
-def register_reference(reference_type: str, *, label, url: Callable[[str], str]) -> None:
-    """Register the owner of `reference_type` (`app_label.modelname`): a label and a URL maker."""
-    _OWNERS[reference_type] = ReferenceOwner(label=label, url=url)
+def register_reference(
+    reference_type: str, *, label, url: Callable[[str], str], source_label=""
+) -> None:
+    """Register the owner of `reference_type` (`app_label.modelname`): a label and a URL maker.
+
+    `source_label` names the money received for such records (the cash-flow
+    statement's "receipts by source"); without it the record's label is used.
+    """
+    _OWNERS[reference_type] = ReferenceOwner(label=label, url=url, source_label=source_label)
 
 
 def reference_owner(reference_type: str) -> ReferenceOwner | None:

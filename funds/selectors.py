@@ -343,3 +343,17 @@ def programme_names() -> dict[str, str]:
     from funds.models import Programme
 
     return dict(Programme.objects.values_list("code", "name"))
+
+
+def statement_state_by_hash(*, digest: str) -> str | None:
+    """Return "valid" when signed statements carry this figures fingerprint, else None.
+
+    The public document check asks this: the fingerprint says nothing about
+    anyone, and the answer is only whether those figures were signed.
+    """
+    from funds.models import StatementSignoff
+
+    digest = (digest or "").strip().lower()
+    if len(digest) != 64:
+        return None
+    return "valid" if StatementSignoff.objects.filter(figures_hash=digest).exists() else None

@@ -13,27 +13,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
+from django.utils.translation import ngettext
 
 from core.audit import audit_trail_for
 from core.exports import export_response, table_export_response
 from core.links import public_url
-from core.money import format_rupiah
 from core.organisation import get_organisation
 from core.pdf import (
-    data_table,
     official_document,
     pdf_response,
-    place_and_date,
-    qr_code,
-    render_pdf,
-    signature_block,
 )
 from core.permissions import require_write, staff_view
 from core.roles import Role
 from core.tables import AuditTable, RequestConfig
 from funds import reconciliation as recon
+from funds.documents import statements_pdf as statements_document
 from funds.errors import LedgerError
 from funds.filters import PostingFilter
 from funds.forms import (
@@ -74,7 +68,12 @@ from funds.services import (
     transaction_reverse,
     transfer_record,
 )
-from funds.statements import Statements, statements_for_period
+from funds.statements import (
+    Statements,
+    cash_flow_for_period,
+    statement_notes,
+    statements_for_period,
+)
 from funds.tables import FundTable, PeriodTable, PostingTable
 
 READERS = [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD]
@@ -293,7 +292,12 @@ def reconciliation_list(request):
         matched = recon.reconciliation_auto_match(statement=statement, actor=request.user)
         messages.success(
             request,
-            _("Rekening koran diimpor; %(n)s baris cocok otomatis.") % {"n": matched},
+            ngettext(
+                "Rekening koran diimpor; %(n)s baris cocok otomatis.",
+                "Rekening koran diimpor; %(n)s baris cocok otomatis.",
+                matched,
+            )
+            % {"n": matched},
         )
         return redirect("funds:statement", pk=statement.pk)
     if request.method == "POST" and form.is_valid():
@@ -358,7 +362,11 @@ def statement_detail(request, pk: int):
 def statement_auto_match(request, pk: int):
     statement = _get_statement_for_user(request, pk, write=True)
     matched = recon.reconciliation_auto_match(statement=statement, actor=request.user)
-    messages.info(request, _("%(n)s baris cocok otomatis.") % {"n": matched})
+    messages.info(
+        request,
+        ngettext("%(n)s baris cocok otomatis.", "%(n)s baris cocok otomatis.", matched)
+        % {"n": matched},
+    )
     return redirect("funds:statement", pk=statement.pk)
 
 
@@ -463,62 +471,18 @@ def closed_month_heads(date_to: dt.date) -> list[list[str]]:
     return [[f"{p.month:02d}/{p.year}", f"#{p.last_sequence}", p.last_hash or "-"] for p in periods]
 
 
-# Landscape A4 less margins (257 mm): the item's name, then six amounts.
-WIDE_COLUMNS = [59 * mm] + [33 * mm] * 6
-
-
 @staff_view(read=READERS)
 @official_document
 def statements_pdf(request):
     form, date_from, date_to = _period(request)
     figures, signoff = _figures_and_signoff(request, date_from, date_to)
-    date_from, date_to = figures.date_from, figures.date_to
     if not figures.balanced:
         raise Http404
-    org = get_organisation()
-    header = [
-        _("Pos"),
-        _("Saldo awal"),
-        _("Penerimaan"),
-        _("Penyaluran"),
-        _("Pemindahan"),
-        _("Penyesuaian"),
-        _("Saldo akhir"),
-    ]
-
-    def money_rows(rows):
-        return [[r.label] + [format_rupiah(v) for v in r.values()] for r in rows]
-
-    period = f"{formats.date_format(date_from, 'j M Y')} – {formats.date_format(date_to, 'j M Y')}"
-    story = [
-        data_table([_("Periode")], [[period]]),
-        data_table(
-            [_("Laporan posisi keuangan: aset")] + header[1:],
-            money_rows(figures.locations + [figures.assets]),
-            col_widths=WIDE_COLUMNS,
-            numeric_columns=range(1, 7),
-        ),
-        data_table(
-            [_("Laporan aktivitas: aset neto (ISAK 35)")] + header[1:],
-            money_rows(
-                figures.funds + [figures.unrestricted, figures.restricted, figures.net_assets]
-            ),
-            col_widths=WIDE_COLUMNS,
-            numeric_columns=range(1, 7),
-        ),
-    ]
-    if figures.zakat_body:
-        story.append(
-            data_table(
-                [_("Penyaluran zakat per asnaf (PSAK 109)"), _("Jumlah")],
-                [[a, format_rupiah(v)] for a, v in figures.asnaf]
-                + [[_("Persentase hak amil"), f"{figures.amil_percent}%"]],
-                numeric_columns=[1],
-            )
-        )
-    # The QR code leads to a page the public may open (the published reports once the
-    # transparency pages exist, the public home page until then), never to a staff login.
-    url = public_url("transparency:reports", "transparency:home", "core:home")
+    # A signed version shows the cash flows of exactly the transactions it covered.
+    up_to = signoff.last_sequence if signoff and request.GET.get("signoff") else None
+    cash = cash_flow_for_period(
+        date_from=figures.date_from, date_to=figures.date_to, up_to_sequence=up_to
+    )
     signed = (
         _("Disahkan %(d)s oleh %(n)s")
         % {
@@ -528,38 +492,18 @@ def statements_pdf(request):
         if signoff
         else _("BELUM DISAHKAN")
     )
-    heads = closed_month_heads(date_to)
-    if heads:
-        # Printed so that a paper copy held outside anchors the books: a rewritten
-        # history no longer ends in these hashes.
-        story.append(
-            data_table(
-                [_("Bulan tertutup"), _("Transaksi terakhir"), _("Hash kepala rantai")],
-                heads,
-                col_widths=[60, 70, 380],
-            )
-        )
-    story += [
-        data_table([_("Pengesahan"), _("Sidik angka")], [[signed, figures.figures_hash]]),
-        signature_block(
-            [
-                (_("Bendahara"), org.treasurer_signatory_name, org.treasurer_signatory_nip),
-                (org.signatory_title or _("Kepala"), org.signatory_name, org.signatory_nip),
-            ],
-            place_date=place_and_date(org),
-        ),
-        qr_code(url),
-    ]
-    data = render_pdf(
-        title=_("Laporan Keuangan"),
-        story=story,
-        org=org,
-        subject=period,
-        footer_note=figures.figures_hash[:16],
-        # Seven columns of rupiah need the width of a landscape page to breathe.
-        pagesize=landscape(A4),
+    data = statements_document(
+        figures=figures,
+        cash=cash,
+        notes=statement_notes(figures=figures, cash=cash),
+        org=get_organisation(),
+        signed=signed,
+        closed_heads=closed_month_heads(figures.date_to),
+        # The public document check: anyone holding the paper can see whether these
+        # figures were signed, without logging in.
+        check_url=public_url("transparency:document_check", query=f"number={figures.figures_hash}"),
     )
-    return pdf_response(data, f"laporan-keuangan-{date_from}-{date_to}")
+    return pdf_response(data, f"laporan-keuangan-{figures.date_from}-{figures.date_to}")
 
 
 # --- money rules: changed through audited services, not the Django admin ----------------------

@@ -7,7 +7,7 @@ class TransparencyConfig(AppConfig):
     verbose_name = _("Transparansi publik")
 
     def ready(self):
-        from core.registry import register_nav
+        from core.registry import register_nav, register_panel
         from core.roles import Role
 
         register_nav(
@@ -20,3 +20,5 @@ class TransparencyConfig(AppConfig):
             group="money",
             icon="megaphone",
         )
+        # A contributor sees what the funds they gave to paid for (public figures only).
+        register_panel("transparency/panel_fund_impact.html", [Role.CONTRIBUTOR], order=210)

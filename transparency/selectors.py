@@ -90,3 +90,96 @@ def report_verify(*, digest: str = "", data: bytes | None = None) -> Verificatio
         before = PublishedReport.objects.filter(sequence=report.sequence - 1).only("hash").first()
         chained = before is not None and before.hash == report.previous_hash
     return Verification(report, intact, chained, how)
+
+
+@dataclass
+class FundImpact:
+    """What one fund a contributor gave to paid for in a year: public figures only."""
+
+    code: str
+    name: str
+    given: object  # the contributor's own gifts to it that year (Decimal)
+    paid: object  # what the fund paid out as aid that year (Decimal)
+    programmes: list[dict]  # name, amount, households (suppressed), houses
+    kecamatan: list[str]  # names of the kecamatan it reached
+    households: str  # suppressed like the portal: a number, "<5" or "*"
+
+
+def contributor_fund_impact(
+    *, user, year: int | None = None
+) -> tuple[int | None, list[FundImpact]]:
+    """Return (year, per fund) what the funds the contributor gave to paid for.
+
+    The year is the given one or the latest in which the contributor gave. Only
+    what the public portal shows: programmes, kecamatan, household and house
+    counts (small cells suppressed together with their total, as the portal
+    does), amounts. No name, address, NIK or desa of anyone helped.
+    """
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from beneficiaries.selectors import region_names
+    from donors.selectors import contributions_of_user
+    from transparency.figures import _aid_selectors
+    from transparency.suppression import suppress_tables
+
+    gifts = contributions_of_user(user=user).filter(status="recorded")
+    if year is None:
+        latest = gifts.order_by("-date").values_list("date", flat=True).first()
+        if latest is None:
+            return None, []
+        year = latest.year
+    given = list(
+        gifts.filter(date__year=year)
+        .values("fund__code", "fund__name")
+        .annotate(total=Sum("amount"))
+        .order_by("fund__name")
+    )
+    aid = _aid_selectors()
+    today = timezone.localdate()
+    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    result = []
+    for item in given:
+        rows = (
+            aid.public_aid_summary(date_from=start, date_to=end, fund_code=item["fund__code"])
+            if aid
+            else []
+        )
+        by_prog: dict[str, dict] = {}
+        kecamatan_codes = set()
+        for r in rows:
+            p = by_prog.setdefault(
+                r["programme"],
+                {"name": r["programme_name"], "amount": Decimal("0"), "households": 0, "houses": 0},
+            )
+            p["amount"] += Decimal(r["amount"])
+            p["households"] += r["households"]
+            p["houses"] += r["houses_completed"]
+            if r["kecamatan"]:
+                kecamatan_codes.add(r["kecamatan"])
+        programmes = sorted(by_prog.values(), key=lambda p: p["name"])
+        total_households = sum(p["households"] for p in programmes)
+        (shown,), headline = suppress_tables(
+            [[p["households"] for p in programmes]], total_households
+        )
+        (houses,), _houses_total = suppress_tables(
+            [[p["houses"] for p in programmes]], sum(p["houses"] for p in programmes)
+        )
+        for p, households, built in zip(programmes, shown.shown, houses.shown, strict=True):
+            p["households"], p["houses"] = households, "" if built == "0" else built
+        names = region_names(codes=kecamatan_codes)
+        result.append(
+            FundImpact(
+                code=item["fund__code"],
+                name=item["fund__name"],
+                given=item["total"],
+                paid=sum((p["amount"] for p in programmes), Decimal("0")),
+                programmes=programmes,
+                kecamatan=sorted(names.get(c, c) for c in kecamatan_codes),
+                households=headline,
+            )
+        )
+    return year, result

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import public_view, staff_view
 from core.roles import Role
-from funds.selectors import ledger_head_sequence
+from funds.selectors import ledger_head_sequence, statement_state_by_hash
 from transparency.charts import bar_chart_svg
 from transparency.errors import TransparencyError
 from transparency.exports import grants_360_csv, report_csv, report_xlsx
@@ -224,7 +224,11 @@ def verify(request):
 def document_check(request):
     """Tell whether a receipt, card, letter or other document is valid: nothing personal."""
     from beneficiaries.selectors import document_state_by_number, document_token_exists
-    from donors.selectors import receipt_state_by_code, receipt_token_exists
+    from donors.selectors import (
+        donor_statement_state_by_code,
+        receipt_state_by_code,
+        receipt_token_exists,
+    )
 
     form = DocumentCheckForm(request.GET or None)
     state = None
@@ -241,6 +245,10 @@ def document_check(request):
         )
         if state is None:
             state = _disbursement_document_state(number)
+        if state is None:
+            state = statement_state_by_hash(digest=number)
+        if state is None:
+            state = donor_statement_state_by_code(code=number)
         if state is None and published_report_by_hash(digest=number):
             return redirect(f"{reverse('transparency:verify')}?hash={number.lower()}")
         state = state or "unknown"

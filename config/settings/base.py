@@ -150,6 +150,7 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.get_str("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 # --- Static and uploaded files -----------------------------------------------

@@ -100,13 +100,13 @@ def test_a_document_file_name_ends_in_one_pdf():
     assert pdf_response(b"%PDF", "kartu")["Content-Disposition"] == 'inline; filename="kartu.pdf"'
 
 
-def test_the_financial_statements_qr_leads_to_a_public_page_not_a_login(settings):
+def test_the_financial_statements_qr_leads_to_a_public_page_not_a_login(settings, client):
     from core.links import public_url
 
     settings.SITE_URL = "https://kenanga.sragenkab.go.id"
-    url = public_url("transparency:reports", "transparency:home", "core:home")
-    assert url.startswith("https://kenanga.sragenkab.go.id/")
-    assert "/akun/" not in url and "/dana/" not in url
+    url = public_url("transparency:document_check", query="number=" + "a" * 64)
+    assert url.startswith("https://kenanga.sragenkab.go.id/transparansi/dokumen/?number=")
+    assert client.get(url.removeprefix(settings.SITE_URL)).status_code == 200
 
 
 def test_qr_addresses_use_the_configured_site_address_not_the_request(settings, personas, login):

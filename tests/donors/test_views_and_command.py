@@ -236,7 +236,8 @@ def test_a_contributor_sees_only_their_own_gifts_and_receipts(books, personas, c
     assert mine.receipt.code in page and other.receipt.code not in page
     assert client.get(reverse("donors:receipt_pdf", args=[mine.receipt.pk])).status_code == 200
     assert client.get(reverse("donors:receipt_pdf", args=[other.receipt.pk])).status_code == 404
-    assert client.get(reverse("donors:statement_pdf", args=[me.pk])).status_code == 200
+    statement = client.get(reverse("donors:statement_pdf", args=[me.pk]), {"tahun": 2025})
+    assert statement.status_code == 200
     assert (
         client.get(reverse("donors:statement_pdf", args=[books.people[NIP_B].pk])).status_code
         == 404
