@@ -13,6 +13,44 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return bool(getattr(request, "kenanga_partner_signup", False))
 
+    def get_login_redirect_url(self, request):
+        # A treasurer, head or admin without TOTP goes straight to setting it up:
+        # nothing they came to do is open to them before that.
+        from django.urls import reverse
+
+        from core.permissions import has_mfa
+
+        user = request.user
+        if user.is_authenticated and user.needs_mfa and not has_mfa(user):
+            return reverse("mfa_activate_totp")
+        return super().get_login_redirect_url(request)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # Setting up TOTP for the first time right after typing the password (the
+        # way every new treasurer, head and admin arrives) does not ask for the
+        # password again. Changing or removing an existing authenticator still does.
+        if app == "allauth.mfa" and self._just_logged_in_without_mfa():
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def _just_logged_in_without_mfa(self) -> bool:
+        import time
+
+        from allauth.account import app_settings
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.core import context
+
+        from core.permissions import has_mfa
+
+        request = context.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or has_mfa(user):
+            return False
+        records = get_authentication_records(request, user)
+        return bool(records) and (
+            time.time() - records[-1]["at"] < app_settings.REAUTHENTICATION_TIMEOUT
+        )
+
     def get_client_ip(self, request):
         # allauth's per-address login limits must count the client behind the
         # proxy, not the proxy (which would lock everyone out together).
@@ -23,12 +61,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    """Say why a correct-looking code is refused: a code works once, then the next one is needed."""
+    """Say why a code is refused: wrong, or right but already used (core.mfa_forms tells which)."""
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,
         "incorrect_code": _(
-            "Kode salah, atau sudah dipakai. Setiap kode hanya berlaku sekali: tunggu kode "
-            "berikutnya di aplikasi autentikator (berganti tiap 30 detik), lalu coba lagi."
+            "Kode salah. Ketik enam angka yang tampil sekarang di aplikasi autentikator "
+            "untuk akun Kenanga ini."
+        ),
+        "code_already_used": _(
+            "Kode ini sudah dipakai. Setiap kode hanya berlaku sekali: tunggu kode berikutnya "
+            "di aplikasi autentikator (berganti tiap 30 detik), lalu coba lagi."
         ),
     }

@@ -21,5 +21,9 @@ class CoreConfig(AppConfig):
         register_nav(
             _("Organisasi"), "core:organisation", [Role.ADMIN], order=910, icon="building-gear"
         )
+        # Grouped with the organisation profile under "Administrasi" (the core namespace).
+        register_nav(
+            _("Pengguna dan peran"), "core:users", [Role.ADMIN], order=905, icon="person-gear"
+        )
         register_panel("core/panel_audit.html", [Role.HEAD, Role.AUDITOR, Role.ADMIN], order=900)
         register_panel("core/panel_admin.html", [Role.ADMIN], order=910)
