@@ -7,7 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Inti")
 
     def ready(self):
+        from allauth.account.signals import password_reset
+
         from core import checks  # noqa: F401  (registers the system checks)
+        from core.adapters import mark_email_verified_on_password_reset
+
+        password_reset.connect(
+            mark_email_verified_on_password_reset, dispatch_uid="kenanga-email-verified"
+        )
         from core.registry import register_nav, register_panel
         from core.roles import Role
 
