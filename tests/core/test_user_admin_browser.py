@@ -152,3 +152,26 @@ def test_an_admin_invites_a_treasurer_who_sets_a_password_and_is_sent_to_set_up_
     assert "tunggu kode berikutnya" in page.content()
     _shoot(page, shots, "08-code-already-used")
     treasurer.close()
+
+
+def test_the_two_step_login_speaks_english_when_chosen(live_server, browser, shots):
+    from core.demo import seed_organisation
+    from tests.conftest import PASSWORD
+
+    seed_organisation()
+    make_user("heru.kepala@uji.test", ["head"])
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/akun/login/")
+    page.locator("input[name=login]").fill("heru.kepala@uji.test")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/akun/2fa/authenticate/")
+    page.locator("input[name=code]").fill("12345x")
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.get_by_text("Wrong code").wait_for()
+    assert "Two-step verification" in page.inner_text("main")
+    _shoot(page, shots, "09-authenticate-english")
+    context.close()
