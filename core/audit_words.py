@@ -70,6 +70,22 @@ VERBS = {
     "item_recorded": _("penilaian dicatat"),
     "roles_changed": _("peran diubah"),
     "created_from_payroll": _("dibuat dari impor potongan gaji"),
+    "invited": _("diundang"),
+    "role_granted": _("diberi peran"),
+    "role_revoked": _("dicabut perannya"),
+    "deactivated": _("dinonaktifkan"),
+    "reactivated": _("diaktifkan kembali"),
+    "mfa_reset": _("verifikasi dua langkahnya diatur ulang"),
+}
+# Field names of the changes, where the code's own name would read as English.
+FIELDS = {
+    "role": _("peran"),
+    "roles": _("peran"),
+    "email": _("e-mail"),
+    "full_name": _("nama lengkap"),
+    "is_active": _("aktif"),
+    "sessions_ended": _("sesi yang diakhiri"),
+    "authenticators": _("autentikator"),
 }
 
 
@@ -96,8 +112,21 @@ def change_rows(changes) -> list[tuple[str, str, str]]:
             before, after = value
         else:
             before, after = None, value
-        rows.append((_plain(str(field)), _show(before), _show(after)))
+        label = FIELDS.get(str(field), _plain(str(field)))
+        if str(field) in ("role", "roles"):
+            before, after = _role_names(before), _role_names(after)
+        rows.append((str(label), _show(before), _show(after)))
     return rows
+
+
+def _role_names(value):
+    """Return role codes as their names: "Bendahara", not `treasurer`."""
+    from core.roles import Role
+
+    names = dict(Role.choices)
+    if isinstance(value, list):
+        return ", ".join(str(names.get(v, v)) for v in value) or None
+    return str(names.get(value, value)) if value else value
 
 
 def _show(value) -> str:

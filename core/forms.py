@@ -42,3 +42,54 @@ class OrganisationForm(forms.ModelForm):
             if field not in self.errors:
                 self.add_error(field if field in self.fields else None, message)
         return data
+
+
+def role_choices(roles) -> list[tuple[str, str]]:
+    """Return role choices labelled with the role's name and one line of what it may do."""
+    from django.utils.html import format_html
+
+    from core.roles import ROLE_DUTIES
+
+    return [
+        (
+            str(role),
+            format_html(
+                '<span class="fw-semibold">{}</span> <span class="d-block small text-muted">{}</span>',
+                role.label,
+                ROLE_DUTIES[role],
+            ),
+        )
+        for role in roles
+    ]
+
+
+class InviteForm(forms.Form):
+    """Who to invite; the person chooses their own password from the mailed link."""
+
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
+    email = forms.EmailField(label=_("Alamat e-mail"), max_length=254)
+    roles = forms.MultipleChoiceField(
+        label=_("Peran"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Satu orang boleh memegang beberapa peran."),
+        error_messages={"required": _("Pilih sedikitnya satu peran.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from core.roles import INVITABLE_ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices(INVITABLE_ROLES)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+
+class RoleForm(forms.Form):
+    """One role to grant or revoke."""
+
+    role = forms.ChoiceField(label=_("Peran"), choices=())
+
+    def __init__(self, *args, roles=(), **kwargs):
+        from core.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(str(r), Role(r).label) for r in roles]

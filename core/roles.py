@@ -22,3 +22,26 @@ STAFF_ROLES = frozenset(
     {Role.FUND_MANAGER, Role.VERIFIER, Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN}
 )
 ALL_ROLES = frozenset(Role)
+
+# One line per role saying what it may do, shown where an admin picks roles.
+ROLE_DUTIES = {
+    Role.FUND_MANAGER: _(
+        "Mencatat sumbangan, mengimpor potongan gaji, mengelola donatur dan janji."
+    ),
+    Role.VERIFIER: _(
+        "Mendaftarkan rumah tangga, melakukan kunjungan rumah, mengusulkan keputusan."
+    ),
+    Role.TREASURER: _(
+        "Menyetujui penyaluran (bukan usulan sendiri), mencatat pembayaran dan buktinya."
+    ),
+    Role.HEAD: _(
+        "Memutuskan rumah tangga, menyetujui di atas batas bendahara, mengesahkan laporan."
+    ),
+    Role.AUDITOR: _("Membaca semuanya, tidak mengubah apa pun."),
+    Role.CSR_PARTNER: _("Mitra perusahaan: hanya janji dan laporannya sendiri."),
+    Role.CONTRIBUTOR: _("Donatur: hanya rekap dan tanda terima sumbangannya sendiri."),
+    Role.ADMIN: _("Mengelola pengguna, peran, dan profil organisasi."),
+}
+# Roles an admin hands out. CSR partners come in through the partner sign-up,
+# which checks the company's papers, never through an admin's invitation.
+INVITABLE_ROLES = tuple(role for role in Role if role != Role.CSR_PARTNER)

@@ -6,7 +6,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_words import action_words, change_rows
-from core.models import AuditEntry
+from core.models import AuditEntry, User
+from core.roles import Role
 
 
 class RequestConfig(tables.RequestConfig):
@@ -102,3 +103,52 @@ class AuditTable(tables.Table):
 
     def value_changes(self, value):
         return json.dumps(value, ensure_ascii=False) if value else ""
+
+
+class UserTable(tables.Table):
+    full_name = tables.Column(verbose_name=_("Nama"), linkify=("core:user", {"pk": tables.A("pk")}))
+    email = tables.Column(verbose_name=_("E-mail"))
+    roles = tables.Column(verbose_name=_("Peran"), accessor="pk", orderable=False, empty_values=())
+    has_totp = tables.BooleanColumn(verbose_name=_("Verifikasi dua langkah"))
+    last_login = tables.DateTimeColumn(verbose_name=_("Terakhir masuk"), format="j M Y H:i")
+    is_active = tables.BooleanColumn(verbose_name=_("Aktif"))
+
+    class Meta:
+        model = User
+        fields = ("full_name", "email", "roles", "has_totp", "last_login", "is_active")
+        order_by = ("full_name",)
+        empty_text = _("Tidak ada pengguna yang cocok. Ubah saringan, atau undang pengguna baru.")
+
+    @staticmethod
+    def _role_names(record) -> list[str]:
+        names = dict(Role.choices)
+        return [str(names.get(a.role, a.role)) for a in record.role_assignments.all()]
+
+    def render_full_name(self, value, record):
+        return value or record.email
+
+    def render_roles(self, record):
+        return ", ".join(self._role_names(record)) or "—"
+
+    def value_roles(self, record):
+        return ", ".join(self._role_names(record))
+
+    def render_has_totp(self, value):
+        return _yes_no_badge(value, _("Terpasang"), _("Belum"))
+
+    def value_has_totp(self, value):
+        return str(_("ya") if value else _("tidak"))
+
+    def render_is_active(self, value):
+        return _yes_no_badge(value, _("Aktif"), _("Nonaktif"))
+
+    def value_is_active(self, value):
+        return str(_("ya") if value else _("tidak"))
+
+
+def _yes_no_badge(value, yes, no):
+    return format_html(
+        '<span class="badge text-bg-{}">{}</span>',
+        "success" if value else "secondary",
+        yes if value else no,
+    )

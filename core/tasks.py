@@ -63,3 +63,56 @@ def sessions_clear() -> str:
         return f"{deleted} sesi kedaluwarsa dihapus"
 
     return run_once_a_day("core.sessions_clear", work)
+
+
+@shared_task
+def user_invitation_send(user_pk: int) -> bool:
+    """Mail an invited person the link that lets them choose their own password.
+
+    The link is allauth's password-reset link: a one-time token that stops
+    working once a password is set (it is keyed on the password hash) and after
+    PASSWORD_RESET_TIMEOUT. Running this twice sends a second, equally valid
+    link; a person who already chose a password gets nothing.
+    """
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from core.links import site_url
+    from core.models import User
+    from core.organisation import get_organisation
+
+    user = User.objects.filter(pk=user_pk, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return False
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "organisation": get_organisation(),
+        "link": site_url(path),
+        "login_link": site_url(reverse("account_login")),
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        "roles": [str(label) for code, label in _role_labels() if code in user.roles],
+    }
+    # Kenanga speaks Indonesian first; the person may switch language once logged in.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("core/email/invitation_subject.txt", context).strip()
+        body = render_to_string("core/email/invitation_message.txt", context)
+    send_mail(subject, body, None, [user.email])
+    return True
+
+
+def _role_labels():
+    from core.roles import Role
+
+    return Role.choices

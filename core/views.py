@@ -129,3 +129,147 @@ def organisation_logo(request):
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Users and roles (the admin's screen; the Django admin is kept for emergencies) ---
+
+
+def _get_user_for_admin(pk: int):
+    """Return the account to show or change; access was checked by the view's declaration."""
+    from core.selectors import users_for_admin
+
+    return get_object_or_404(users_for_admin(), pk=pk)
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN])
+def user_list(request):
+    """List every account with its roles, two-step status and last login."""
+    from core.filters import UserFilter
+    from core.selectors import users_for_admin
+    from core.tables import UserTable
+
+    users = UserFilter(request.GET, queryset=users_for_admin())
+    table = UserTable(users.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export = table_export_response(request, table, "pengguna-kenanga")
+    if export is not None:
+        return export
+    return render(request, "core/user_list.html", {"filter": users, "table": table})
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN])
+def user_invite(request):
+    """Invite a person: name, e-mail and roles; they choose their own password by mail."""
+    from core.forms import InviteForm
+    from core.services import UserAdminError
+    from core.services import user_invite as invite
+
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invite(actor=request.user, **form.cleaned_data)
+        except UserAdminError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Undangan dikirim ke %(email)s. Tautannya membuat kata sandi sendiri.")
+                % {"email": user.email},
+            )
+            return redirect("core:user", pk=user.pk)
+    return render(request, "core/user_invite.html", {"form": form})
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN])
+def user_detail(request, pk: int):
+    """Show one account: roles with grant and revoke, status, two-step verification."""
+    from core.forms import RoleForm
+    from core.roles import INVITABLE_ROLES, ROLE_DUTIES
+
+    person = _get_user_for_admin(pk)
+    held = [a.role for a in person.role_assignments.all()]
+    names = dict(Role.choices)
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "person": person,
+            "held": [(code, names.get(code, code), ROLE_DUTIES.get(code, "")) for code in held],
+            "grant_form": RoleForm(roles=[r for r in INVITABLE_ROLES if r not in held]),
+            "is_partner": Role.CSR_PARTNER in held,
+            "is_self": person.pk == request.user.pk,
+            "audit": AuditEntry.objects.filter(object_type="core.user", object_id=str(person.pk))[
+                :20
+            ],
+        },
+    )
+
+
+def _user_action(request, pk: int, action, done_message: str, **kwargs):
+    from core.services import UserAdminError
+
+    person = _get_user_for_admin(pk)
+    try:
+        action(user=person, actor=request.user, **kwargs)
+    except UserAdminError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done_message)
+    return redirect("core:user", pk=person.pk)
+
+
+def _posted_role(request) -> str | None:
+    from core.forms import RoleForm
+
+    form = RoleForm(request.POST, roles=list(Role))
+    return form.cleaned_data["role"] if form.is_valid() else None
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN], post_only=True)
+def user_role_grant(request, pk: int):
+    from core.services import user_role_grant as grant
+
+    role = _posted_role(request)
+    if role is None:
+        messages.error(request, _("Pilih peran yang akan diberikan."))
+        return redirect("core:user", pk=pk)
+    return _user_action(request, pk, grant, _("Peran diberikan."), role=role)
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN], post_only=True)
+def user_role_revoke(request, pk: int):
+    from core.services import user_role_revoke as revoke
+
+    role = _posted_role(request)
+    if role is None:
+        messages.error(request, _("Pilih peran yang akan dicabut."))
+        return redirect("core:user", pk=pk)
+    return _user_action(request, pk, revoke, _("Peran dicabut."), role=role)
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN], post_only=True)
+def user_deactivate(request, pk: int):
+    from core.services import user_deactivate as deactivate
+
+    return _user_action(
+        request, pk, deactivate, _("Akun dinonaktifkan; sesi masuknya sudah diakhiri.")
+    )
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN], post_only=True)
+def user_reactivate(request, pk: int):
+    from core.services import user_reactivate as reactivate
+
+    return _user_action(request, pk, reactivate, _("Akun diaktifkan kembali."))
+
+
+@staff_view(read=[Role.ADMIN], write=[Role.ADMIN], post_only=True)
+def user_mfa_reset(request, pk: int):
+    from core.services import user_mfa_reset as reset
+
+    return _user_action(
+        request,
+        pk,
+        reset,
+        _("Verifikasi dua langkah diatur ulang: pengguna memasangnya lagi saat masuk berikutnya."),
+    )

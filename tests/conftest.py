@@ -80,6 +80,22 @@ def personas(db, org) -> dict[str, User]:
 
 
 @pytest.fixture
+def totp_clock(monkeypatch):
+    """Hold allauth's TOTP clock still, so that a code stays current for the whole test.
+
+    A test that uses a code twice must not depend on where in its 30 seconds it runs.
+    """
+    import time
+    import types
+
+    now = time.time()
+    monkeypatch.setattr(
+        "allauth.mfa.totp.internal.auth.time", types.SimpleNamespace(time=lambda: now)
+    )
+    return now
+
+
+@pytest.fixture
 def login(client):
     """Log a user in on the test client and return the client."""
 

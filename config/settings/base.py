@@ -134,6 +134,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,20/15m/ip"}
 # The documented set-up has nginx on the same machine.
 KENANGA_TRUSTED_PROXIES = env.get_networks("KENANGA_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The two-step login tells a code just used from a wrong one (core/mfa_forms.py).
+MFA_FORMS = {
+    "authenticate": "core.mfa_forms.KenangaAuthenticateForm",
+    "reauthenticate": "core.mfa_forms.KenangaReauthenticateForm",
+}
 MFA_TOTP_ISSUER = env.get_str("MFA_ISSUER", "Kenanga")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:dashboard"

@@ -115,3 +115,11 @@ def url_if_writable(context, name, *args):
 def may_write(context, name, *args):
     """True when the current user may change through the named page."""
     return bool(url_if_writable(context, name, *args))
+
+
+@register.filter
+def audit_words(action):
+    """Return an audit action in people's words ("Pengguna diundang")."""
+    from core.audit_words import action_words
+
+    return action_words(str(action))

@@ -14,7 +14,21 @@ def _job(personas):
     return {"pk": job.pk}, {Role.FUND_MANAGER, Role.AUDITOR, Role.ADMIN}
 
 
-SAMPLES = {"core:job": _job}
+def _user(personas):
+    from tests.conftest import make_user
+
+    return {"pk": make_user("contoh.pengguna@uji.test", [Role.VERIFIER]).pk}
+
+
+SAMPLES = {
+    "core:job": _job,
+    "core:user": _user,
+    "core:user_role_grant": _user,
+    "core:user_role_revoke": _user,
+    "core:user_deactivate": _user,
+    "core:user_reactivate": _user,
+    "core:user_mfa_reset": _user,
+}
 
 
 def _other_job(personas):
