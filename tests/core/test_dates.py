@@ -1,5 +1,6 @@
 """Dates are typed and shown as dd/mm/yyyy whatever the language of the screen or browser."""
 
+import copy
 import datetime as dt
 import importlib
 import inspect
@@ -79,7 +80,9 @@ def _project_form_classes():
                 if issubclass(cls, forms.BaseForm):
                     yield cls, cls.base_fields
                 elif issubclass(cls, django_filters.FilterSet):
-                    yield cls, {n: f.field for n, f in cls.base_filters.items()}
+                    # A copy: building the field on the class's own filter would freeze
+                    # choices that a FilterSet fills in per instance.
+                    yield cls, {n: copy.deepcopy(f).field for n, f in cls.base_filters.items()}
 
 
 @pytest.mark.django_db
