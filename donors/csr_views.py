@@ -45,7 +45,16 @@ from donors.csr_selectors import (
     pledge_detail as pledge_get,
 )
 from donors.errors import DonorError
-from donors.models import Donor, GoodsItem, OnlinePayment, Partner, Pledge, Receipt, TransferProof
+from donors.models import (
+    Donor,
+    GatewayMovement,
+    GoodsItem,
+    OnlinePayment,
+    Partner,
+    Pledge,
+    Receipt,
+    TransferProof,
+)
 
 log = logging.getLogger(__name__)
 
@@ -557,6 +566,126 @@ def public_giving(request):
         else:
             return redirect("donors:payment_page", payment.token)
     return render(request, "donors/csr/public_giving.html", {"form": form, "org": org})
+
+
+# --- Refunds and disputes the fund could not cover -------------------------------------------
+SETTLE = [Role.FUND_MANAGER, Role.TREASURER]
+
+
+def _get_movement(pk: int) -> GatewayMovement:
+    return get_object_or_404(
+        GatewayMovement.objects.select_related(
+            "payment__donor",
+            "payment__fund",
+            "payment__location",
+            "transaction",
+            "cover_fund",
+            "cover_location",
+            "proposed_by",
+            "settled_by",
+        ).filter(payment__isnull=False),
+        pk=pk,
+    )
+
+
+@staff_view(read=STAFF_READ)
+def movement_list(request):
+    from core.tables import RequestConfig
+    from donors.tables import GatewayMovementTable
+
+    status = request.GET.get("status", GatewayMovement.Status.PENDING)
+    rows = GatewayMovement.objects.select_related("payment__donor", "payment__fund").filter(
+        payment__isnull=False
+    )
+    if status in GatewayMovement.Status.values:
+        rows = rows.filter(status=status)
+    table = GatewayMovementTable(rows)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "donors/csr/movement_list.html",
+        {"table": table, "status": status, "statuses": GatewayMovement.Status.choices},
+    )
+
+
+@staff_view(read=STAFF_READ)
+def movement_detail(request, pk: int):
+    from funds.models import Fund, MoneyLocation
+
+    movement = _get_movement(pk)
+    fund_short = location_short = None
+    if movement.status == GatewayMovement.Status.PENDING:
+        fund_short, location_short = payments.cover_shortfall(movement)
+    return render(
+        request,
+        "donors/csr/movement_detail.html",
+        {
+            "movement": movement,
+            "payment": movement.payment,
+            "fund_short": fund_short,
+            "location_short": location_short,
+            "funds": Fund.objects.filter(is_active=True, restriction="unrestricted").exclude(
+                pk=movement.payment.fund_id
+            ),
+            "locations": MoneyLocation.objects.filter(is_active=True).exclude(
+                pk=movement.payment.location_id
+            ),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _settle(request, pk: int, action) -> HttpResponse:
+    movement = _get_movement(pk)
+    try:
+        action(movement)
+    except DonorError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Tersimpan."))
+    return redirect("donors:movement_detail", movement.pk)
+
+
+@staff_view(read=STAFF_READ, write=SETTLE, post_only=True)
+def movement_book(request, pk: int):
+    return _settle(
+        request, pk, lambda m: payments.gateway_movement_book(movement=m, actor=request.user)
+    )
+
+
+@staff_view(read=STAFF_READ, write=MANAGER, post_only=True)
+def movement_propose(request, pk: int):
+    from funds.models import Fund, MoneyLocation
+
+    fund = Fund.objects.filter(pk=_int(request.POST.get("fund"))).first()
+    location = MoneyLocation.objects.filter(pk=_int(request.POST.get("location"))).first()
+    return _settle(
+        request,
+        pk,
+        lambda m: payments.gateway_movement_cover_propose(
+            movement=m,
+            fund=fund,
+            location=location,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        ),
+    )
+
+
+@staff_view(read=STAFF_READ, write=SETTLE, post_only=True)
+def movement_approve(request, pk: int):
+    return _settle(
+        request,
+        pk,
+        lambda m: payments.gateway_movement_cover_approve(movement=m, actor=request.user),
+    )
+
+
+def _int(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
 
 
 # --- The webhook ----------------------------------------------------------------------------

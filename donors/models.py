@@ -741,6 +741,12 @@ class GatewayMovement(models.Model):
         DISPUTE = "dispute", _("Sengketa")
         PAYOUT = "payout", _("Pencairan ke bank")
 
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Dibukukan")
+        # Stripe has paid the money back, but the fund cannot cover it yet: a
+        # person settles it (decisions.md, "A refund the fund cannot cover waits").
+        PENDING = "pending", _("Menunggu penyelesaian")
+
     kind = models.CharField(max_length=10, choices=Kind.choices)
     stripe_id = models.CharField(max_length=100, unique=True)
     payment = models.ForeignKey(
@@ -751,6 +757,34 @@ class GatewayMovement(models.Model):
     transaction = models.ForeignKey(
         "funds.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    # The Stripe event that brought it, and why the books refused it at first.
+    event_id = models.CharField(max_length=100, blank=True)
+    refusal = models.TextField(_("alasan tertunda"), blank=True)
+    cover_fund = models.ForeignKey(
+        "funds.Fund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditutup dari dana"),
+    )
+    cover_location = models.ForeignKey(
+        "funds.MoneyLocation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kekurangan saldo gateway dari"),
+    )
+    cover_reason = models.TextField(_("alasan penutupan"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -759,6 +793,11 @@ class GatewayMovement(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="donors_gatewaymove_positive"),
+            # A pending movement has touched no money yet.
+            models.CheckConstraint(
+                condition=Q(status="booked") | Q(transaction__isnull=True),
+                name="donors_gatewaymove_pending_unbooked",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -217,8 +217,24 @@ def _payment(p):
     )
 
 
+def _movement(p):
+    from donors.models import GatewayMovement
+
+    return GatewayMovement.objects.create(
+        kind=GatewayMovement.Kind.REFUND,
+        stripe_id="re_sample",
+        payment=_payment(p),
+        amount=Decimal("100000"),
+        status=GatewayMovement.Status.PENDING,
+    )
+
+
 SAMPLES.update(
     {
+        "donors:movement_detail": lambda p: {"pk": _movement(p).pk},
+        "donors:movement_book": lambda p: {"pk": _movement(p).pk},
+        "donors:movement_propose": lambda p: {"pk": _movement(p).pk},
+        "donors:movement_approve": lambda p: {"pk": _movement(p).pk},
         "donors:pledge_detail": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:pledge_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:pledge_accept": lambda p: {"pk": _pledge(p).pk},
