@@ -18,6 +18,7 @@ from disbursements.models import (
     ZERO,
     Batch,
     DisbursementRequest,
+    InKindDelivery,
     Payment,
     Policy,
     ProgrammeRule,
@@ -228,6 +229,11 @@ def household_aid_history(*, household: Household) -> QuerySet[DisbursementReque
         .select_related("programme", "fund", "member", "batch", "household__village")
         .order_by("-requested_at", "-pk")
     )
+
+
+def household_inkind_history(*, household: Household) -> QuerySet[InKindDelivery]:
+    """Return the goods a household received, valued, apart from its cash help."""
+    return InKindDelivery.objects.filter(household=household).select_related("programme")
 
 
 def batch_list() -> QuerySet[Batch]:

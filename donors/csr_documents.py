@@ -6,7 +6,7 @@ from reportlab.platypus import Paragraph, Spacer
 
 from core.money import format_rupiah
 from core.organisation import get_organisation
-from core.pdf import STYLES, data_table, escape, render_pdf
+from core.pdf import STYLES, data_table, escape, render_pdf, signature_block
 from donors.csr_selectors import Impact
 
 
@@ -54,3 +54,80 @@ def impact_pdf(*, title: str, partner, impact: Impact) -> bytes:
         return flow
 
     return render_pdf(title="LAPORAN DAMPAK SUMBANGAN CSR", story=story, org=org, subject=title)
+
+
+def handover_bast_pdf(handover) -> bytes:
+    """Render the handover record (BAST) of goods handed on: valuation, place and date, signatures."""
+    from django.utils import translation
+
+    from beneficiaries.models import Region
+    from core.money import terbilang
+    from core.pdf import place_and_date
+
+    org = get_organisation()
+    item = handover.item
+    with translation.override("id"):
+        village = Region.objects.filter(code=handover.desa).select_related("parent").first()
+        where = (
+            f"Desa/Kelurahan {village.name}, Kecamatan {village.parent.name}"
+            if village and village.parent
+            else f"wilayah {handover.desa}"
+        )
+        if handover.delivery_id:
+            receiver_title = "Yang menerima (kepala keluarga)"
+            receiver = _household_head(handover.delivery.household_id)
+            to = (
+                f"rumah tangga penerima (penyaluran barang {handover.delivery.number}, "
+                f"program {handover.delivery.programme.name}) di {where}"
+            )
+        else:
+            receiver_title, receiver = "Yang menerima (pengelola fasilitas)", ""
+            to = f"fasilitas umum <b>{escape(handover.facility_name)}</b> di {where}"
+        text = (
+            f"Pada tanggal {escape(place_and_date(None, handover.date))} telah diserahkan barang "
+            f"sumbangan <b>{escape(item.description)}</b> sebanyak <b>{handover.quantity}</b> "
+            f"unit dengan nilai taksiran <b>{escape(format_rupiah(handover.valuation))}</b> "
+            f"({escape(terbilang(handover.valuation))}), berasal dari "
+            f"{escape(item.pledge.partner.legal_name)} (BAST penerimaan "
+            f"{escape(item.bast_number)}), dari {escape(org.name)} kepada {to}."
+        )
+        rows = [
+            ["Nomor BAST", handover.bast_number],
+            ["Barang", item.description],
+            ["Jumlah", f"{handover.quantity} dari {item.quantity}"],
+            ["Nilai taksiran", format_rupiah(handover.valuation)],
+            ["Tanggal serah", place_and_date(None, handover.date)],
+        ]
+        story = [
+            data_table(["Uraian", "Isi"], rows, numeric_columns=[]),
+            Spacer(1, 6),
+            Paragraph(text, STYLES["Normal"]),
+            Spacer(1, 14),
+            signature_block(
+                [
+                    (receiver_title, receiver, ""),
+                    ("Yang menyerahkan", org.treasurer_signatory_name or "", ""),
+                ],
+                place_date=place_and_date(org, handover.date),
+            ),
+        ]
+        return render_pdf(
+            title="BERITA ACARA SERAH TERIMA BARANG (BAST)",
+            story=story,
+            org=org,
+            subject=handover.bast_number,
+            footer_note=f"BAST {handover.bast_number}",
+        )
+
+
+def _household_head(household_id: int) -> str:
+    from beneficiaries.models import Membership
+
+    head = (
+        Membership.objects.filter(
+            household_id=household_id, ended_on__isnull=True, relation=Membership.Relation.HEAD
+        )
+        .select_related("person")
+        .first()
+    )
+    return head.person.name if head else ""

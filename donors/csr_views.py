@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core.organisation import get_organisation
-from core.pdf import pdf_response
+from core.pdf import official_document, pdf_response
 from core.permissions import Access, StaffViewMixin, public_view, require_write, staff_view
 from core.roles import Role
 from core.uploads import stored_file_response
 from donors import csr, payments
 from donors.csr_forms import (
     AmountForm,
+    HandOnForm,
     PartnerSignupForm,
     PledgeForm,
     PublicGiftForm,
@@ -48,6 +49,8 @@ from donors.errors import DonorError
 from donors.models import (
     Donor,
     GatewayMovement,
+    GoodsHandover,
+    GoodsHandoverPhoto,
     GoodsItem,
     OnlinePayment,
     Partner,
@@ -205,7 +208,7 @@ def pledge_detail(request, pk: int):
         {
             "pledge": pledge,
             "instalments": pledge.instalments.all(),
-            "goods": pledge.goods.all(),
+            "goods": pledge.goods.prefetch_related("handovers"),
             "payments": payments_of_pledge(pledge=pledge),
             "transfers": pledge.transfers.all(),
             "is_owner": pledge.partner.user_id == request.user.pk,
@@ -393,25 +396,95 @@ def goods_receive(request, pk: int):
     return redirect("donors:pledge_detail", item.pledge_id)
 
 
-@staff_view(read=STAFF_READ, write=MANAGER, post_only=True)
+@staff_view(read=STAFF_READ, write=MANAGER)
 def goods_hand_on(request, pk: int):
+    """Hand a received goods line on: to a household found by search, or a public facility."""
+    from beneficiaries.models import Household
+    from beneficiaries.selectors import household_search
+
     item = _get_goods_for_user(request, pk)
-    try:
-        try:
-            date = _date(request.POST.get("date"))
-        except ValueError as exc:
-            raise DonorError(str(exc)) from None
-        csr.goods_hand_on(
-            item=item,
-            recipient=request.POST.get("recipient", ""),
-            bast_number=request.POST.get("bast", ""),
-            date=date,
-            actor=request.user,
-            photo=request.FILES.get("photo"),
-        )
-    except DonorError as exc:
-        _error(request, exc)
-    return redirect("donors:pledge_detail", item.pledge_id)
+    form = HandOnForm(request.POST or None, initial={"recipient": "household"})
+    household_pk = request.POST.get("household") or request.GET.get("household")
+    household = (
+        Household.objects.select_related("village").filter(pk=_int(household_pk)).first()
+        if household_pk
+        else None
+    )
+    q = request.GET.get("q", "").strip()
+    found = household_search(q=q)[:20] if q and household is None else []
+    if request.method == "POST":
+        require_write(request, MANAGER)
+        if form.is_valid():
+            data = form.cleaned_data
+            to_household = data["recipient"] == "household"
+            try:
+                if to_household and household is None:
+                    raise DonorError(_("Cari dan pilih rumah tangga penerima dulu."))
+                handover = csr.goods_hand_on(
+                    item=item,
+                    quantity=data["quantity"],
+                    bast_number=data["bast_number"],
+                    date=data["date"],
+                    actor=request.user,
+                    household=household if to_household else None,
+                    programme=data["programme"] if to_household else "",
+                    facility_name="" if to_household else data["facility_name"],
+                    desa="" if to_household else data.get("village_code") or "",
+                    photos=request.FILES.getlist("photos"),
+                )
+            except DonorError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, _("Penyerahan %(b)s dicatat.") % {"b": handover.bast_number}
+                )
+                return redirect("donors:pledge_detail", item.pledge_id)
+    return render(
+        request,
+        "donors/csr/hand_on.html",
+        {
+            "item": item,
+            "form": form,
+            "household": household,
+            "found": found,
+            "q": q,
+            "handovers": item.handovers.select_related("delivery").prefetch_related("photos"),
+            "photos_max": csr.HANDOVER_PHOTOS_MAX,
+        },
+    )
+
+
+def _get_handover_for_user(request: HttpRequest, pk: int) -> GoodsHandover:
+    """Staff see every hand-on; a partner only its own goods given to a facility."""
+    handover = get_object_or_404(
+        GoodsHandover.objects.select_related(
+            "item__pledge__partner", "delivery__programme", "delivery__household"
+        ),
+        pk=pk,
+    )
+    if not _staff(request.user) and (
+        handover.item.pledge.partner.user_id != request.user.pk
+        or handover.recipient_kind != GoodsHandover.Recipient.FACILITY
+    ):
+        # A household's hand-on names the family: not for the company's eyes.
+        raise Http404
+    return handover
+
+
+@staff_view(read=[*PARTNER, *STAFF_READ])
+@official_document
+def handover_bast(request, pk: int):
+    from donors.csr_documents import handover_bast_pdf
+
+    handover = _get_handover_for_user(request, pk)
+    return pdf_response(handover_bast_pdf(handover), f"bast-serah-{handover.pk}")
+
+
+@staff_view(read=[*PARTNER, *STAFF_READ])
+def handover_photo(request, pk: int):
+    photo = get_object_or_404(GoodsHandoverPhoto.objects.select_related("stored"), pk=pk)
+    handover = _get_handover_for_user(request, photo.handover_id)
+    return stored_file_response(request, photo.stored, filename=f"serah-barang-{handover.pk}")
 
 
 def _date(text):

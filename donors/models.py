@@ -634,6 +634,8 @@ class GoodsItem(models.Model):
         related_name="+",
         verbose_name=_("foto penyerahan"),
     )
+    # Kept in step by goods_hand_on under the row lock; the database refuses more.
+    handed_on_quantity = models.PositiveIntegerField(_("sudah diserahkan"), default=0)
 
     class Meta:
         verbose_name = _("barang janji")
@@ -642,6 +644,10 @@ class GoodsItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="donors_goods_quantity"),
             models.CheckConstraint(condition=Q(unit_value__gt=0), name="donors_goods_value"),
+            models.CheckConstraint(
+                condition=Q(handed_on_quantity__lte=models.F("quantity")),
+                name="donors_goods_handed_on_within_received",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -650,6 +656,72 @@ class GoodsItem(models.Model):
     @property
     def total_value(self):
         return self.unit_value * self.quantity
+
+    @property
+    def quantity_left(self) -> int:
+        return self.quantity - self.handed_on_quantity
+
+
+class GoodsHandover(models.Model):
+    """Part or all of a received goods line handed on, with its own BAST and photos.
+
+    To a verified household through an in-kind disbursement record, or to a
+    public facility in a desa of the regency. Valued at the received valuation.
+    """
+
+    class Recipient(models.TextChoices):
+        HOUSEHOLD = "household", _("Rumah tangga penerima")
+        FACILITY = "facility", _("Fasilitas umum")
+
+    item = models.ForeignKey(GoodsItem, on_delete=models.PROTECT, related_name="handovers")
+    recipient_kind = models.CharField(_("penerima"), max_length=10, choices=Recipient.choices)
+    quantity = models.PositiveIntegerField(_("jumlah"))
+    valuation = models.DecimalField(_("nilai taksiran"), **MONEY)
+    facility_name = models.CharField(_("nama fasilitas"), max_length=200, blank=True)
+    desa = models.CharField(_("desa"), max_length=13)
+    delivery = models.OneToOneField(
+        "disbursements.InKindDelivery",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goods_handover",
+    )
+    bast_number = models.CharField(_("nomor BAST penyerahan"), max_length=100, unique=True)
+    date = models.DateField(_("tanggal serah"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penyerahan barang")
+        verbose_name_plural = _("penyerahan barang")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="donors_handover_quantity"),
+            models.CheckConstraint(condition=Q(valuation__gt=0), name="donors_handover_value"),
+            models.CheckConstraint(
+                condition=(Q(recipient_kind="household") & Q(delivery__isnull=False))
+                | (Q(recipient_kind="facility") & ~Q(facility_name="")),
+                name="donors_handover_recipient_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bast_number}: {self.quantity} × {self.item.description}"
+
+
+class GoodsHandoverPhoto(models.Model):
+    """A photo of a handover, in the encrypted upload store (content-checked, re-encoded)."""
+
+    handover = models.ForeignKey(GoodsHandover, on_delete=models.PROTECT, related_name="photos")
+    stored = models.OneToOneField("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.handover} · {self.pk}"
 
 
 class OnlinePayment(models.Model):

@@ -172,6 +172,29 @@ def _handed_on(p, other: bool = False):
     return item
 
 
+def _handover(p, other: bool = False):
+    """A facility hand-on with one photo (a household's would be hidden from the partner)."""
+    from donors.models import GoodsHandover, GoodsHandoverPhoto, GoodsItem
+
+    item = _handed_on(p, other)
+    GoodsItem.objects.filter(pk=item.pk).update(
+        status="received", valuation=Decimal("1000000"), received_on=dt.date.today()
+    )
+    handover = GoodsHandover.objects.create(
+        item=item,
+        recipient_kind="facility",
+        quantity=1,
+        valuation=Decimal("1000000"),
+        facility_name="Balai Desa",
+        desa="33.14.05.2001",
+        bast_number=f"BAST/S/{item.pk}",
+        date=dt.date.today(),
+        created_by=p[Role.FUND_MANAGER],
+    )
+    GoodsHandoverPhoto.objects.create(handover=handover, stored=item.handover_photo)
+    return handover
+
+
 def _transfer(p, other: bool = False):
     from donors.csr import _store
     from donors.models import Pledge, TransferProof
@@ -249,6 +272,8 @@ SAMPLES.update(
         "donors:goods_hand_on": lambda p: {"pk": _pledge(p, "goods").goods.get().pk},
         "donors:goods_photo": lambda p: ({"pk": _handed_on(p).pk}, OWN_PARTNER),
         "donors:partner_document": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
+        "donors:handover_bast": lambda p: ({"pk": _handover(p).pk}, OWN_PARTNER),
+        "donors:handover_photo": lambda p: ({"pk": _handover(p).photos.get().pk}, OWN_PARTNER),
         "donors:partner_verify": lambda p: {"pk": _partner(p).pk},
         "donors:partner_report": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
         "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p).pk}, OWN_PARTNER),
@@ -268,6 +293,11 @@ OTHERS.update(
         "donors:transfer_proof": lambda p: ({"pk": _transfer(p, other=True).pk}, STAFF),
         "donors:goods_photo": lambda p: ({"pk": _handed_on(p, other=True).pk}, STAFF),
         "donors:partner_document": lambda p: ({"pk": _partner(p, other=True).pk}, STAFF),
+        "donors:handover_bast": lambda p: ({"pk": _handover(p, other=True).pk}, STAFF),
+        "donors:handover_photo": lambda p: (
+            {"pk": _handover(p, other=True).photos.get().pk},
+            STAFF,
+        ),
         "donors:partner_report": lambda p: ({"pk": _partner(p, other=True).pk}, STAFF),
         "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p, other=True).pk}, STAFF),
     }
