@@ -2,12 +2,62 @@
 
 from __future__ import annotations
 
+import io
+
 from reportlab.platypus import Paragraph, Spacer
 
 from core.money import format_rupiah
 from core.organisation import get_organisation
 from core.pdf import STYLES, data_table, escape, render_pdf, signature_block
 from donors.csr_selectors import Impact
+
+PHOTO_MAX_PIXELS = 480
+
+
+def impact_photo_jpeg(stored) -> bytes:
+    """Return a small JPEG of a stored photo: pixels only, no EXIF or GPS, re-encoded here."""
+    from PIL import Image
+
+    from core.uploads import stored_file_open
+
+    with Image.open(io.BytesIO(stored_file_open(stored))) as image:
+        image = image.convert("RGB")
+        image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+        out = io.BytesIO()
+        # A fresh image saved without `exif=`: nothing of the camera's metadata survives.
+        Image.frombytes("RGB", image.size, image.tobytes()).save(
+            out, "JPEG", quality=70, optimize=True
+        )
+    return out.getvalue()
+
+
+def _photo_rows(impact: Impact) -> list:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image as PdfImage
+    from reportlab.platypus import Table
+
+    from disbursements.models import Evidence
+
+    ids = {p[k] for p in impact.photos for k in ("before", "after") if p[k]}
+    stored = {e.pk: e.stored for e in Evidence.objects.filter(pk__in=ids).select_related("stored")}
+
+    def cell(evidence_id):
+        if not evidence_id:
+            return Paragraph("-", STYLES["Small"])
+        return PdfImage(
+            io.BytesIO(impact_photo_jpeg(stored[evidence_id])),
+            width=60 * mm,
+            height=45 * mm,
+            kind="proportional",
+        )
+
+    rows = [["Desa (kecamatan), selesai", "Sebelum", "Sesudah"]]
+    for photo in impact.photos:
+        where = f"{photo['desa']} ({photo['kecamatan']}), {photo['completed_on']:%d-%m-%Y}"
+        rows.append(
+            [Paragraph(escape(where), STYLES["Small"]), cell(photo["before"]), cell(photo["after"])]
+        )
+    return [Table(rows, colWidths=[45 * mm, 62 * mm, 62 * mm])]
 
 
 def impact_pdf(*, title: str, partner, impact: Impact) -> bytes:
@@ -47,6 +97,16 @@ def impact_pdf(*, title: str, partner, impact: Impact) -> bytes:
         flow.append(
             data_table(["Program", "Wilayah", "Pembayaran", "Jumlah"], rows, numeric_columns=[2, 3])
         )
+        if impact.photos:
+            flow.append(Spacer(1, 8))
+            flow.append(
+                Paragraph(
+                    "<b>Rumah sebelum dan sesudah rehabilitasi</b> (hanya dengan persetujuan "
+                    "keluarga untuk mempublikasikan foto)",
+                    STYLES["Normal"],
+                )
+            )
+            flow.extend(_photo_rows(impact))
         flow.append(Spacer(1, 6))
         flow.append(
             Paragraph("Laporan ini tidak memuat data pribadi penerima manfaat.", STYLES["Small"])

@@ -524,6 +524,23 @@ def pledge_report(request, pk: int):
 
 
 @staff_view(read=[*PARTNER, *STAFF_READ])
+def impact_photo(request, pk: int, evidence: int):
+    """A before/after photo of a house the pledge paid for, only with the household's consent."""
+    from donors.csr_documents import impact_photo_jpeg
+    from donors.csr_selectors import impact_photo as photo_of
+
+    pledge = _get_pledge_for_user(request, pk)
+    stored = photo_of(pledge=pledge, evidence_id=evidence)
+    if stored is None:
+        raise Http404
+    response = HttpResponse(impact_photo_jpeg(stored), content_type="image/jpeg")
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=600"
+    return response
+
+
+@staff_view(read=[*PARTNER, *STAFF_READ])
 def partner_report(request, pk: int):
     partner = _get_partner_for_user(request, pk)
     impact = pledge_impact(pledges=pledges_for(partner=partner))

@@ -44,6 +44,11 @@ urlpatterns += [
     path("mitra/janji/<int:pk>/transfer/", csr_views.transfer_submit, name="transfer_submit"),
     path("mitra/janji/<int:pk>/laporan/", csr_views.pledge_report, name="pledge_report"),
     path(
+        "mitra/janji/<int:pk>/laporan/foto/<int:evidence>/",
+        csr_views.impact_photo,
+        name="impact_photo",
+    ),
+    path(
         "mitra/transfer/<int:pk>/konfirmasi/", csr_views.transfer_confirm, name="transfer_confirm"
     ),
     path("mitra/transfer/<int:pk>/tolak/", csr_views.transfer_reject, name="transfer_reject"),
