@@ -365,3 +365,46 @@ def school_year_of(day: dt.date) -> str:
     """Return the Indonesian school year of `day` (it starts in July): '2025/2026'."""
     start = day.year if day.month >= 7 else day.year - 1
     return f"{start}/{start + 1}"
+
+
+class InKindDelivery(models.Model):
+    """Goods handed to a verified household: valued here, never posted to the cash ledger.
+
+    The goods belong to another app's in-kind register (a CSR partner's goods line);
+    `reference_type`/`reference_id` name that record, as the ledger's references do.
+    """
+
+    number = models.CharField(_("nomor"), max_length=30, unique=True)
+    household = models.ForeignKey(
+        "beneficiaries.Household",
+        on_delete=models.PROTECT,
+        related_name="inkind_deliveries",
+        verbose_name=_("rumah tangga"),
+    )
+    programme = models.ForeignKey(
+        "funds.Programme", on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
+    )
+    desa = models.CharField(_("desa"), max_length=13, db_index=True)
+    kecamatan = models.CharField(_("kecamatan"), max_length=13)
+    description = models.CharField(_("barang"), max_length=200)
+    quantity = models.PositiveIntegerField(_("jumlah"))
+    valuation = models.DecimalField(_("nilai taksiran"), **MONEY)
+    delivered_on = models.DateField(_("tanggal serah"))
+    reference_type = models.CharField(max_length=60)
+    reference_id = models.CharField(max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-delivered_on", "-pk"]
+        verbose_name = _("penyaluran barang")
+        verbose_name_plural = _("penyaluran barang")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="disb_inkind_quantity_gt_0"),
+            models.CheckConstraint(condition=Q(valuation__gt=0), name="disb_inkind_valuation_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -18,6 +18,9 @@ from disbursements.models import (
     ZERO,
     Batch,
     DisbursementRequest,
+    Evidence,
+    EvidenceKind,
+    InKindDelivery,
     Payment,
     Policy,
     ProgrammeRule,
@@ -161,6 +164,71 @@ def public_completed_rehabs(*, date_from: dt.date, date_to: dt.date) -> list[dic
     ]
 
 
+def consented_rehab_photos(*, fund_ids, limit: int = 12) -> list[dict]:
+    """Return before/after photos of completed house rehabs paid from these funds.
+
+    Only where the household's consent to publish photos was recorded on the
+    request (the same consent the transparency portal uses); only the desa and
+    kecamatan names go with them, never a name, number or address.
+    """
+    requests = list(
+        DisbursementRequest.objects.filter(
+            fund_id__in=list(fund_ids),
+            programme__code=RTLH,
+            status=Status.CLOSED,
+            photos_consent=True,
+        )
+        .order_by("closed_on", "pk")
+        .values("pk", "fund_id", "desa", "kecamatan", "closed_on")[:limit]
+    )
+    if not requests:
+        return []
+    photos: dict[int, dict[str, int]] = {}
+    for request_id, kind, evidence_id in (
+        Evidence.objects.filter(
+            request_id__in=[r["pk"] for r in requests],
+            kind__in=[EvidenceKind.PHOTO_BEFORE, EvidenceKind.PHOTO_AFTER],
+        )
+        .order_by("pk")
+        .values_list("request_id", "kind", "pk")
+    ):
+        photos.setdefault(request_id, {}).setdefault(kind, evidence_id)
+    names = dict(
+        Region.objects.filter(
+            code__in={r["desa"] for r in requests} | {r["kecamatan"] for r in requests}
+        ).values_list("code", "name")
+    )
+    return [
+        {
+            "fund_id": r["fund_id"],
+            "desa": names.get(r["desa"], r["desa"]),
+            "kecamatan": names.get(r["kecamatan"], r["kecamatan"]),
+            "completed_on": r["closed_on"],
+            "before": photos[r["pk"]].get(EvidenceKind.PHOTO_BEFORE),
+            "after": photos[r["pk"]].get(EvidenceKind.PHOTO_AFTER),
+        }
+        for r in requests
+        if r["pk"] in photos
+    ]
+
+
+def consented_rehab_photo(*, evidence_id: int, fund_ids):
+    """Return the stored file of one photo listed by consented_rehab_photos, or None."""
+    evidence = (
+        Evidence.objects.select_related("stored", "request__programme")
+        .filter(
+            pk=evidence_id,
+            kind__in=[EvidenceKind.PHOTO_BEFORE, EvidenceKind.PHOTO_AFTER],
+            request__fund_id__in=list(fund_ids),
+            request__programme__code=RTLH,
+            request__status=Status.CLOSED,
+            request__photos_consent=True,
+        )
+        .first()
+    )
+    return evidence.stored if evidence else None
+
+
 # --- our own screens ----------------------------------------------------------------------------
 def request_list(*, user=None) -> QuerySet[DisbursementRequest]:
     """Return requests with everything a list row shows, in one query."""
@@ -228,6 +296,11 @@ def household_aid_history(*, household: Household) -> QuerySet[DisbursementReque
         .select_related("programme", "fund", "member", "batch", "household__village")
         .order_by("-requested_at", "-pk")
     )
+
+
+def household_inkind_history(*, household: Household) -> QuerySet[InKindDelivery]:
+    """Return the goods a household received, valued, apart from its cash help."""
+    return InKindDelivery.objects.filter(household=household).select_related("programme")
 
 
 def batch_list() -> QuerySet[Batch]:

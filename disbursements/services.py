@@ -26,6 +26,7 @@ from disbursements.models import (
     DisbursementRequest,
     Evidence,
     EvidenceKind,
+    InKindDelivery,
     PayeeKind,
     Payment,
     ProgrammeRule,
@@ -1145,3 +1146,69 @@ def batch_pay(
         )
         paid += 1
     return paid
+
+
+# --- goods in kind ---------------------------------------------------------------------------
+@transaction.atomic
+def inkind_delivery_record(
+    *,
+    household: Household,
+    programme_code: str,
+    description: str,
+    quantity: int,
+    valuation: Decimal,
+    delivered_on: dt.date,
+    reference,
+    actor,
+) -> InKindDelivery:
+    """Record goods handed to a verified household, at their valuation, outside the cash ledger.
+
+    No fund, commitment or posting: the goods were never cash (design.md, "in-kind
+    goods live in their own register"). The household must be eligible on the day.
+    """
+    from beneficiaries.selectors import household_eligibility
+
+    if not (getattr(actor, "roles", frozenset()) & {Role.FUND_MANAGER, Role.ADMIN}):
+        raise DisbursementError(_("Hanya pengelola dana yang dapat mencatat penyaluran barang."))
+    programme = Programme.objects.filter(code=programme_code, is_active=True).first()
+    if programme is None:
+        raise DisbursementError(_("Pilih program yang terdaftar dan aktif."))
+    if quantity is None or quantity <= 0 or valuation is None or valuation <= 0:
+        raise DisbursementError(_("Jumlah dan nilai taksiran barang harus lebih dari nol."))
+    household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
+    eligible, reason = household_eligibility(household=household, on=delivered_on)
+    if not eligible:
+        raise DisbursementError(
+            _("Keluarga ini tidak layak menerima bantuan pada tanggal itu: %(r)s") % {"r": reason}
+        )
+    desa = household.village_id
+    delivery = InKindDelivery(
+        number=f"tmp-{timezone.now().timestamp()}-{household.pk}",
+        household=household,
+        programme=programme,
+        desa=desa,
+        kecamatan=desa[:8],
+        description=description.strip()[:200],
+        quantity=quantity,
+        valuation=valuation,
+        delivered_on=delivered_on,
+        reference_type=reference._meta.label_lower,
+        reference_id=str(reference.pk),
+        created_by=actor,
+    )
+    delivery.save()
+    delivery.number = f"BRG-{delivered_on:%Y}-{delivery.pk:06d}"
+    delivery.save(update_fields=["number"])
+    audit_log(
+        delivery,
+        "disbursements.inkind.delivered",
+        actor=actor,
+        changes={
+            "household": household.pk,
+            "programme": programme.code,
+            "quantity": quantity,
+            "valuation": valuation,
+            "reference": f"{delivery.reference_type}:{delivery.reference_id}",
+        },
+    )
+    return delivery

@@ -130,7 +130,13 @@ def household_history(request, pk: int):
     if export is not None:
         return export
     return render(
-        request, "disbursements/household_history.html", {"household": household, "table": table}
+        request,
+        "disbursements/household_history.html",
+        {
+            "household": household,
+            "table": table,
+            "goods": selectors.household_inkind_history(household=household)[:100],
+        },
     )
 
 

@@ -66,5 +66,13 @@ class DonorsConfig(AppConfig):
             group="donors",
             icon="briefcase",
         )
+        register_nav(
+            _("Pengembalian kartu"),
+            "donors:movement_list",
+            [Role.FUND_MANAGER, Role.TREASURER, Role.HEAD, Role.AUDITOR, Role.ADMIN],
+            order=245,
+            group="money",
+            icon="arrow-counterclockwise",
+        )
         register_panel("donors/csr/panel_partner.html", [Role.CSR_PARTNER], order=200)
         register_panel("donors/csr/panel_manager.html", [Role.FUND_MANAGER], order=210)

@@ -26,6 +26,8 @@ from donors.errors import DonorError
 from donors.models import (
     Contribution,
     Donor,
+    GoodsHandover,
+    GoodsHandoverPhoto,
     GoodsItem,
     Instalment,
     Partner,
@@ -36,6 +38,7 @@ from donors.models import (
 
 AREA_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 DOCUMENT_KINDS = ("pdf", "jpeg", "png")
+HANDOVER_PHOTOS_MAX = 4
 
 
 def npwp_validate(value: str) -> str:
@@ -551,40 +554,135 @@ def goods_receive(
     return item
 
 
+def _handover_value(item: GoodsItem, quantity: int) -> Decimal:
+    """Return the valuation of `quantity` units; the last hand-on takes what rounding left."""
+    if quantity == item.quantity_left:
+        handed = sum((h.valuation for h in item.handovers.all()), Decimal("0"))
+        return item.valuation - handed
+    return (item.valuation * quantity / item.quantity).quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def goods_hand_on(
-    *, item: GoodsItem, recipient: str, bast_number: str, date: dt.date, actor, photo=None
-) -> GoodsItem:
-    """Hand received goods on to a household or public facility, with its own BAST and photo."""
-    item = GoodsItem.objects.select_for_update().get(pk=item.pk)
+    *,
+    item: GoodsItem,
+    quantity: int,
+    bast_number: str,
+    date: dt.date,
+    actor,
+    household=None,
+    programme: str = "",
+    facility_name: str = "",
+    desa: str = "",
+    photos=(),
+) -> GoodsHandover:
+    """Hand part or all of a received goods line on, with its own BAST and photos.
+
+    To a verified household (an in-kind disbursement record, no cash posting) or
+    to a public facility in a desa. The item row is locked, so two hand-ons at
+    once never give away more than was received; the database refuses it too.
+    """
+    from disbursements.errors import DisbursementError
+    from disbursements.services import inkind_delivery_record
+
     if not _is_manager(actor):
         raise DonorError(_("Hanya pengelola dana yang dapat mencatat penyerahan barang."))
-    if item.status != GoodsItem.Status.RECEIVED:
+    item = GoodsItem.objects.select_for_update().select_related("pledge").get(pk=item.pk)
+    if item.status == GoodsItem.Status.PLEDGED or item.valuation is None:
         raise DonorError(_("Hanya barang yang sudah diterima dapat diserahkan."))
-    if not (recipient or "").strip() or not (bast_number or "").strip():
-        raise DonorError(_("Penerima dan nomor BAST penyerahan wajib diisi."))
-    if date < item.received_on or date > timezone.localdate():
+    if not isinstance(quantity, int) or quantity <= 0:
+        raise DonorError(_("Jumlah yang diserahkan harus lebih dari nol."))
+    if quantity > item.quantity_left:
+        raise DonorError(
+            _("Jumlah melebihi sisa barang yang diterima (%(left)s).")
+            % {"left": item.quantity_left}
+        )
+    bast_number = (bast_number or "").strip()
+    if not bast_number:
+        raise DonorError(_("Nomor BAST penyerahan wajib diisi."))
+    if GoodsHandover.objects.filter(bast_number=bast_number).exists():
+        raise DonorError(_("Nomor BAST ini sudah dipakai."))
+    if date is None or date < item.received_on or date > timezone.localdate():
         raise DonorError(_("Tanggal penyerahan harus antara tanggal terima dan hari ini."))
-    if photo is not None:
-        item.handover_photo = _store_photo(photo, actor=actor)
-    item.status, item.handover_to = GoodsItem.Status.HANDED_ON, recipient.strip()
-    item.handover_bast_number, item.handed_on_date = bast_number.strip(), date
-    item.save(
-        update_fields=[
-            "status",
-            "handover_to",
-            "handover_bast_number",
-            "handed_on_date",
-            "handover_photo",
-        ]
+    if len(photos) > HANDOVER_PHOTOS_MAX:
+        raise DonorError(_("Paling banyak %(n)s foto per penyerahan.") % {"n": HANDOVER_PHOTOS_MAX})
+    valuation = _handover_value(item, quantity)
+    handover = GoodsHandover(
+        item=item,
+        quantity=quantity,
+        valuation=valuation,
+        bast_number=bast_number,
+        date=date,
+        created_by=actor,
     )
+    if household is not None:
+        if facility_name.strip():
+            raise DonorError(_("Pilih rumah tangga atau fasilitas umum, bukan keduanya."))
+        try:
+            handover.delivery = inkind_delivery_record(
+                household=household,
+                programme_code=programme,
+                description=item.description,
+                quantity=quantity,
+                valuation=valuation,
+                delivered_on=date,
+                reference=item,
+                actor=actor,
+            )
+        except DisbursementError as exc:
+            raise DonorError(exc.message) from exc
+        handover.recipient_kind = GoodsHandover.Recipient.HOUSEHOLD
+        handover.desa = handover.delivery.desa
+    else:
+        facility_name = (facility_name or "").strip()
+        if not facility_name:
+            raise DonorError(_("Pilih rumah tangga penerima atau tulis nama fasilitas umum."))
+        handover.recipient_kind = GoodsHandover.Recipient.FACILITY
+        handover.facility_name, handover.desa = facility_name[:200], _desa_check(desa)
+    try:
+        with transaction.atomic():
+            handover.save()
+    except IntegrityError:
+        raise DonorError(_("Nomor BAST ini sudah dipakai.")) from None
+    for photo in photos:
+        GoodsHandoverPhoto.objects.create(
+            handover=handover, stored=_store_photo(photo, actor=actor)
+        )
+    item.handed_on_quantity += quantity
+    if item.handed_on_quantity == item.quantity:
+        item.status = GoodsItem.Status.HANDED_ON
+    item.save(update_fields=["handed_on_quantity", "status"])
     audit_log(
-        item,
+        handover,
         "donors.goods.handed_on",
         actor=actor,
-        changes={"to": item.handover_to, "bast": item.handover_bast_number, "date": date},
+        changes={
+            "item": item.pk,
+            "quantity": quantity,
+            "valuation": valuation,
+            "to": handover.recipient_kind,
+            "delivery": handover.delivery_id,
+            "facility": handover.facility_name,
+            "desa": handover.desa,
+            "bast": bast_number,
+            "photos": len(photos),
+        },
     )
-    return item
+    return handover
+
+
+def _desa_check(code: str) -> str:
+    """Return the village code if it is a desa/kelurahan of the organisation's regency."""
+    from beneficiaries.models import Region
+    from beneficiaries.services import region_code_dotted
+    from core.organisation import get_organisation
+
+    code = region_code_dotted((code or "").strip()) if code else ""
+    regency = region_code_dotted(get_organisation().region_code or "")[:5]
+    village = Region.objects.filter(code=code, level=Region.Level.VILLAGE).first()
+    if village is None or (regency and not code.startswith(regency + ".")):
+        raise DonorError(_("Pilih desa/kelurahan fasilitas dari daftar wilayah kabupaten."))
+    return code
 
 
 # --- Reminders -------------------------------------------------------------------------------

@@ -125,16 +125,33 @@ def seed(*, org, users, out) -> None:
         valuation=Decimal("40000000"),
         actor=manager,
     )
+    from beneficiaries.models import Region
+    from beneficiaries.regions import load_regions
+
+    load_regions(Region)  # the desa of each facility is picked from the region list
     csr.goods_hand_on(
         item=computers,
-        recipient="Kantor Desa Sambirejo (pendataan warga miskin)",
+        quantity=3,
+        facility_name="Kantor Desa Sukorejo (pendataan warga miskin)",
+        desa="33.14.05.2001",
         bast_number="BAST/UPTPK/K/007/2026",
         date=today,
         actor=manager,
     )
     csr.goods_hand_on(
+        item=computers,
+        quantity=2,
+        facility_name="Kantor Desa Jetis (pendataan warga miskin)",
+        desa="33.14.05.2003",
+        bast_number="BAST/UPTPK/K/009/2026",
+        date=today,
+        actor=manager,
+    )
+    csr.goods_hand_on(
         item=car,
-        recipient="Layanan antar-jemput pasien UPTPK (fasilitas umum)",
+        quantity=1,
+        facility_name="Layanan antar-jemput pasien UPTPK",
+        desa="33.14.05.2001",
         bast_number="BAST/UPTPK/K/008/2026",
         date=today,
         actor=manager,

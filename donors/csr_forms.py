@@ -186,3 +186,49 @@ class PublicGiftForm(forms.Form):
         if data.get("show_name") and not (data.get("name") or "").strip():
             self.add_error("name", _("Isi nama bila ingin ditampilkan."))
         return data
+
+
+class HandOnForm(forms.Form):
+    """Hand goods on: to the household chosen above, or to a public facility in a desa."""
+
+    recipient = forms.ChoiceField(
+        label=_("Penerima"),
+        choices=[("household", _("Rumah tangga penerima")), ("facility", _("Fasilitas umum"))],
+        widget=forms.RadioSelect,
+    )
+    quantity = forms.IntegerField(label=_("Jumlah diserahkan"), min_value=1)
+    bast_number = forms.CharField(label=_("Nomor BAST penyerahan"), max_length=100)
+    date = forms.DateField(
+        label=_("Tanggal serah"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    programme = forms.ChoiceField(label=_("Program (untuk rumah tangga)"), required=False)
+    facility_name = forms.CharField(label=_("Nama fasilitas umum"), max_length=200, required=False)
+    village_code = forms.CharField(
+        label=_("Kode desa/kelurahan fasilitas (10 angka Kemendagri)"),
+        max_length=13,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from beneficiaries.forms import RegionPickMixin
+        from funds.models import Programme
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", "—")] + [
+            (p.code, p.name) for p in Programme.objects.filter(is_active=True).order_by("name")
+        ]
+        # The desa is picked by name among the regency's villages (decisions.md 35).
+        RegionPickMixin.setup_region_fields(self, required=False)
+        if "district" in self.fields:
+            self.fields["district"].label = _("Kecamatan fasilitas")
+            self.fields["village_code"].label = _("Desa/kelurahan fasilitas")
+
+    def clean(self):
+        data = super().clean()
+        district, village = data.pop("district", None), data.get("village_code")
+        if district and village and not str(village).startswith(district + "."):
+            self.add_error(
+                "village_code",
+                _("Desa/kelurahan yang dipilih tidak berada di kecamatan yang dipilih."),
+            )
+        return data

@@ -75,6 +75,8 @@ class Impact:
     lines: list[ImpactLine] = field(default_factory=list)
     houses: int = 0
     pooled: Decimal = ZERO  # unrestricted money: pooled with other gifts, not traced
+    # Before/after photos of houses rehabilitated with the household's recorded consent.
+    photos: list[dict] = field(default_factory=list)
 
     @property
     def cash_received(self) -> Decimal:
@@ -104,6 +106,7 @@ def _spending_of_fund(fund) -> list[ImpactLine]:
 def pledge_impact(*, pledges) -> Impact:
     """Return the impact of the given pledges: earmarked funds traced, the rest pooled."""
     impact = Impact()
+    traced: dict[int, int] = {}  # earmarked fund -> its pledge
     for pledge in pledges:
         if pledge.status == Pledge.Status.CANCELLED:
             continue
@@ -115,6 +118,7 @@ def pledge_impact(*, pledges) -> Impact:
             impact.goods_handed_on += goods.filter(status=GoodsItem.Status.HANDED_ON).count()
             continue
         if pledge.fund is not None and pledge.fund.is_restricted and pledge.is_earmarked:
+            traced[pledge.fund_id] = pledge.pk
             for line in _spending_of_fund(pledge.fund):
                 impact.lines.append(line)
                 impact.spent += line.amount
@@ -122,7 +126,23 @@ def pledge_impact(*, pledges) -> Impact:
                     impact.houses += line.payments
         else:
             impact.pooled += pledge.received_amount
+    if traced:
+        from disbursements.selectors import consented_rehab_photos
+
+        impact.photos = [
+            {**photo, "pledge_id": traced[photo["fund_id"]]}
+            for photo in consented_rehab_photos(fund_ids=traced)
+        ]
     return impact
+
+
+def impact_photo(*, pledge: Pledge, evidence_id: int):
+    """Return the stored photo if the pledge's impact report may show it, else None."""
+    if pledge.fund_id is None or not pledge.is_earmarked:
+        return None
+    from disbursements.selectors import consented_rehab_photo
+
+    return consented_rehab_photo(evidence_id=evidence_id, fund_ids=[pledge.fund_id])
 
 
 def payments_of_pledge(*, pledge: Pledge) -> QuerySet[OnlinePayment]:

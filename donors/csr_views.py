@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core.organisation import get_organisation
-from core.pdf import pdf_response
+from core.pdf import official_document, pdf_response
 from core.permissions import Access, StaffViewMixin, public_view, require_write, staff_view
 from core.roles import Role
 from core.uploads import stored_file_response
 from donors import csr, payments
 from donors.csr_forms import (
     AmountForm,
+    HandOnForm,
     PartnerSignupForm,
     PledgeForm,
     PublicGiftForm,
@@ -45,7 +46,18 @@ from donors.csr_selectors import (
     pledge_detail as pledge_get,
 )
 from donors.errors import DonorError
-from donors.models import Donor, GoodsItem, OnlinePayment, Partner, Pledge, Receipt, TransferProof
+from donors.models import (
+    Donor,
+    GatewayMovement,
+    GoodsHandover,
+    GoodsHandoverPhoto,
+    GoodsItem,
+    OnlinePayment,
+    Partner,
+    Pledge,
+    Receipt,
+    TransferProof,
+)
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +208,7 @@ def pledge_detail(request, pk: int):
         {
             "pledge": pledge,
             "instalments": pledge.instalments.all(),
-            "goods": pledge.goods.all(),
+            "goods": pledge.goods.prefetch_related("handovers"),
             "payments": payments_of_pledge(pledge=pledge),
             "transfers": pledge.transfers.all(),
             "is_owner": pledge.partner.user_id == request.user.pk,
@@ -384,25 +396,95 @@ def goods_receive(request, pk: int):
     return redirect("donors:pledge_detail", item.pledge_id)
 
 
-@staff_view(read=STAFF_READ, write=MANAGER, post_only=True)
+@staff_view(read=STAFF_READ, write=MANAGER)
 def goods_hand_on(request, pk: int):
+    """Hand a received goods line on: to a household found by search, or a public facility."""
+    from beneficiaries.models import Household
+    from beneficiaries.selectors import household_search
+
     item = _get_goods_for_user(request, pk)
-    try:
-        try:
-            date = _date(request.POST.get("date"))
-        except ValueError as exc:
-            raise DonorError(str(exc)) from None
-        csr.goods_hand_on(
-            item=item,
-            recipient=request.POST.get("recipient", ""),
-            bast_number=request.POST.get("bast", ""),
-            date=date,
-            actor=request.user,
-            photo=request.FILES.get("photo"),
-        )
-    except DonorError as exc:
-        _error(request, exc)
-    return redirect("donors:pledge_detail", item.pledge_id)
+    form = HandOnForm(request.POST or None, initial={"recipient": "household"})
+    household_pk = request.POST.get("household") or request.GET.get("household")
+    household = (
+        Household.objects.select_related("village").filter(pk=_int(household_pk)).first()
+        if household_pk
+        else None
+    )
+    q = request.GET.get("q", "").strip()
+    found = household_search(q=q)[:20] if q and household is None else []
+    if request.method == "POST":
+        require_write(request, MANAGER)
+        if form.is_valid():
+            data = form.cleaned_data
+            to_household = data["recipient"] == "household"
+            try:
+                if to_household and household is None:
+                    raise DonorError(_("Cari dan pilih rumah tangga penerima dulu."))
+                handover = csr.goods_hand_on(
+                    item=item,
+                    quantity=data["quantity"],
+                    bast_number=data["bast_number"],
+                    date=data["date"],
+                    actor=request.user,
+                    household=household if to_household else None,
+                    programme=data["programme"] if to_household else "",
+                    facility_name="" if to_household else data["facility_name"],
+                    desa="" if to_household else data.get("village_code") or "",
+                    photos=request.FILES.getlist("photos"),
+                )
+            except DonorError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, _("Penyerahan %(b)s dicatat.") % {"b": handover.bast_number}
+                )
+                return redirect("donors:pledge_detail", item.pledge_id)
+    return render(
+        request,
+        "donors/csr/hand_on.html",
+        {
+            "item": item,
+            "form": form,
+            "household": household,
+            "found": found,
+            "q": q,
+            "handovers": item.handovers.select_related("delivery").prefetch_related("photos"),
+            "photos_max": csr.HANDOVER_PHOTOS_MAX,
+        },
+    )
+
+
+def _get_handover_for_user(request: HttpRequest, pk: int) -> GoodsHandover:
+    """Staff see every hand-on; a partner only its own goods given to a facility."""
+    handover = get_object_or_404(
+        GoodsHandover.objects.select_related(
+            "item__pledge__partner", "delivery__programme", "delivery__household"
+        ),
+        pk=pk,
+    )
+    if not _staff(request.user) and (
+        handover.item.pledge.partner.user_id != request.user.pk
+        or handover.recipient_kind != GoodsHandover.Recipient.FACILITY
+    ):
+        # A household's hand-on names the family: not for the company's eyes.
+        raise Http404
+    return handover
+
+
+@staff_view(read=[*PARTNER, *STAFF_READ])
+@official_document
+def handover_bast(request, pk: int):
+    from donors.csr_documents import handover_bast_pdf
+
+    handover = _get_handover_for_user(request, pk)
+    return pdf_response(handover_bast_pdf(handover), f"bast-serah-{handover.pk}")
+
+
+@staff_view(read=[*PARTNER, *STAFF_READ])
+def handover_photo(request, pk: int):
+    photo = get_object_or_404(GoodsHandoverPhoto.objects.select_related("stored"), pk=pk)
+    handover = _get_handover_for_user(request, photo.handover_id)
+    return stored_file_response(request, photo.stored, filename=f"serah-barang-{handover.pk}")
 
 
 def _date(text):
@@ -436,6 +518,23 @@ def pledge_report(request, pk: int):
         "donors/csr/report.html",
         {"pledge": pledge, "partner": pledge.partner, "impact": impact},
     )
+
+
+@staff_view(read=[*PARTNER, *STAFF_READ])
+def impact_photo(request, pk: int, evidence: int):
+    """A before/after photo of a house the pledge paid for, only with the household's consent."""
+    from donors.csr_documents import impact_photo_jpeg
+    from donors.csr_selectors import impact_photo as photo_of
+
+    pledge = _get_pledge_for_user(request, pk)
+    stored = photo_of(pledge=pledge, evidence_id=evidence)
+    if stored is None:
+        raise Http404
+    response = HttpResponse(impact_photo_jpeg(stored), content_type="image/jpeg")
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=600"
+    return response
 
 
 @staff_view(read=[*PARTNER, *STAFF_READ])
@@ -554,6 +653,126 @@ def public_giving(request):
         else:
             return redirect("donors:payment_page", payment.token)
     return render(request, "donors/csr/public_giving.html", {"form": form, "org": org})
+
+
+# --- Refunds and disputes the fund could not cover -------------------------------------------
+SETTLE = [Role.FUND_MANAGER, Role.TREASURER]
+
+
+def _get_movement(pk: int) -> GatewayMovement:
+    return get_object_or_404(
+        GatewayMovement.objects.select_related(
+            "payment__donor",
+            "payment__fund",
+            "payment__location",
+            "transaction",
+            "cover_fund",
+            "cover_location",
+            "proposed_by",
+            "settled_by",
+        ).filter(payment__isnull=False),
+        pk=pk,
+    )
+
+
+@staff_view(read=STAFF_READ)
+def movement_list(request):
+    from core.tables import RequestConfig
+    from donors.tables import GatewayMovementTable
+
+    status = request.GET.get("status", GatewayMovement.Status.PENDING)
+    rows = GatewayMovement.objects.select_related("payment__donor", "payment__fund").filter(
+        payment__isnull=False
+    )
+    if status in GatewayMovement.Status.values:
+        rows = rows.filter(status=status)
+    table = GatewayMovementTable(rows)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "donors/csr/movement_list.html",
+        {"table": table, "status": status, "statuses": GatewayMovement.Status.choices},
+    )
+
+
+@staff_view(read=STAFF_READ)
+def movement_detail(request, pk: int):
+    from funds.models import Fund, MoneyLocation
+
+    movement = _get_movement(pk)
+    fund_short = location_short = None
+    if movement.status == GatewayMovement.Status.PENDING:
+        fund_short, location_short = payments.cover_shortfall(movement)
+    return render(
+        request,
+        "donors/csr/movement_detail.html",
+        {
+            "movement": movement,
+            "payment": movement.payment,
+            "fund_short": fund_short,
+            "location_short": location_short,
+            "funds": Fund.objects.filter(is_active=True, restriction="unrestricted").exclude(
+                pk=movement.payment.fund_id
+            ),
+            "locations": MoneyLocation.objects.filter(is_active=True).exclude(
+                pk=movement.payment.location_id
+            ),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _settle(request, pk: int, action) -> HttpResponse:
+    movement = _get_movement(pk)
+    try:
+        action(movement)
+    except DonorError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Tersimpan."))
+    return redirect("donors:movement_detail", movement.pk)
+
+
+@staff_view(read=STAFF_READ, write=SETTLE, post_only=True)
+def movement_book(request, pk: int):
+    return _settle(
+        request, pk, lambda m: payments.gateway_movement_book(movement=m, actor=request.user)
+    )
+
+
+@staff_view(read=STAFF_READ, write=MANAGER, post_only=True)
+def movement_propose(request, pk: int):
+    from funds.models import Fund, MoneyLocation
+
+    fund = Fund.objects.filter(pk=_int(request.POST.get("fund"))).first()
+    location = MoneyLocation.objects.filter(pk=_int(request.POST.get("location"))).first()
+    return _settle(
+        request,
+        pk,
+        lambda m: payments.gateway_movement_cover_propose(
+            movement=m,
+            fund=fund,
+            location=location,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        ),
+    )
+
+
+@staff_view(read=STAFF_READ, write=SETTLE, post_only=True)
+def movement_approve(request, pk: int):
+    return _settle(
+        request,
+        pk,
+        lambda m: payments.gateway_movement_cover_approve(movement=m, actor=request.user),
+    )
+
+
+def _int(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
 
 
 # --- The webhook ----------------------------------------------------------------------------

@@ -29,6 +29,18 @@ def queue(user) -> list[QueueRow]:
                 order=15,
             )
         )
+    if user.has_role(Role.FUND_MANAGER, Role.TREASURER):
+        from donors.models import GatewayMovement
+
+        rows.append(
+            QueueRow(
+                _("Pengembalian kartu menunggu penyelesaian"),
+                GatewayMovement.objects.filter(status=GatewayMovement.Status.PENDING).count(),
+                reverse("donors:movement_list"),
+                tone="danger",
+                order=12,
+            )
+        )
     if user.has_role(Role.FUND_MANAGER, Role.TREASURER, Role.HEAD):
         month = latest_due_month()
         for scheme in Scheme.objects.order_by("pk")[:3]:

@@ -7,10 +7,17 @@ we hand it our own record as `reference`.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from funds.errors import LedgerError
-from funds.models import Fund, MoneyLocation, Transaction
+from funds.models import Account, Fund, MoneyLocation, Transaction
 from funds.references import register_reference
-from funds.selectors import fund_get, money_location_get, transactions_for_reference
+from funds.selectors import (
+    fund_available,
+    fund_get,
+    money_location_get,
+    transactions_for_reference,
+)
 from funds.services import (
     contribution_record,
     fund_create,
@@ -18,6 +25,7 @@ from funds.services import (
     money_move,
     programme_check,
     transaction_reverse,
+    transfer_record,
 )
 
 __all__ = [
@@ -30,13 +38,21 @@ __all__ = [
     "gateway_charge_record",
     "money_move",
     "programme_check",
+    "fund_available",
     "fund_get",
+    "location_available",
     "fund_is_zakat",
     "money_location_get",
     "register_reference",
     "transaction_reverse",
     "transactions_for_reference",
+    "transfer_record",
 ]
+
+
+def location_available(location) -> Decimal:
+    """Return what a money location holds now (its running balance)."""
+    return Account.objects.get(location=location).balance
 
 
 def fund_is_zakat(fund) -> bool:

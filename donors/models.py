@@ -634,6 +634,8 @@ class GoodsItem(models.Model):
         related_name="+",
         verbose_name=_("foto penyerahan"),
     )
+    # Kept in step by goods_hand_on under the row lock; the database refuses more.
+    handed_on_quantity = models.PositiveIntegerField(_("sudah diserahkan"), default=0)
 
     class Meta:
         verbose_name = _("barang janji")
@@ -642,6 +644,10 @@ class GoodsItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="donors_goods_quantity"),
             models.CheckConstraint(condition=Q(unit_value__gt=0), name="donors_goods_value"),
+            models.CheckConstraint(
+                condition=Q(handed_on_quantity__lte=models.F("quantity")),
+                name="donors_goods_handed_on_within_received",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -650,6 +656,81 @@ class GoodsItem(models.Model):
     @property
     def total_value(self):
         return self.unit_value * self.quantity
+
+    @property
+    def quantity_left(self) -> int:
+        return self.quantity - self.handed_on_quantity
+
+
+class GoodsHandover(models.Model):
+    """Part or all of a received goods line handed on, with its own BAST and photos.
+
+    To a verified household through an in-kind disbursement record, or to a
+    public facility in a desa of the regency. Valued at the received valuation.
+    """
+
+    class Recipient(models.TextChoices):
+        HOUSEHOLD = "household", _("Rumah tangga penerima")
+        FACILITY = "facility", _("Fasilitas umum")
+
+    item = models.ForeignKey(GoodsItem, on_delete=models.PROTECT, related_name="handovers")
+    recipient_kind = models.CharField(_("penerima"), max_length=10, choices=Recipient.choices)
+    quantity = models.PositiveIntegerField(_("jumlah"))
+    valuation = models.DecimalField(_("nilai taksiran"), **MONEY)
+    facility_name = models.CharField(_("nama fasilitas"), max_length=200, blank=True)
+    desa = models.CharField(_("desa"), max_length=13)
+    delivery = models.OneToOneField(
+        "disbursements.InKindDelivery",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goods_handover",
+    )
+    bast_number = models.CharField(_("nomor BAST penyerahan"), max_length=100, unique=True)
+    date = models.DateField(_("tanggal serah"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penyerahan barang")
+        verbose_name_plural = _("penyerahan barang")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="donors_handover_quantity"),
+            models.CheckConstraint(condition=Q(valuation__gt=0), name="donors_handover_value"),
+            models.CheckConstraint(
+                condition=(Q(recipient_kind="household") & Q(delivery__isnull=False))
+                | (Q(recipient_kind="facility") & ~Q(facility_name="")),
+                name="donors_handover_recipient_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bast_number}: {self.quantity} × {self.item.description}"
+
+    @property
+    def desa_name(self) -> str:
+        from beneficiaries.models import Region
+
+        return (
+            Region.objects.filter(code=self.desa).values_list("name", flat=True).first()
+            or self.desa
+        )
+
+
+class GoodsHandoverPhoto(models.Model):
+    """A photo of a handover, in the encrypted upload store (content-checked, re-encoded)."""
+
+    handover = models.ForeignKey(GoodsHandover, on_delete=models.PROTECT, related_name="photos")
+    stored = models.OneToOneField("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.handover} · {self.pk}"
 
 
 class OnlinePayment(models.Model):
@@ -741,6 +822,12 @@ class GatewayMovement(models.Model):
         DISPUTE = "dispute", _("Sengketa")
         PAYOUT = "payout", _("Pencairan ke bank")
 
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Dibukukan")
+        # Stripe has paid the money back, but the fund cannot cover it yet: a
+        # person settles it (decisions.md, "A refund the fund cannot cover waits").
+        PENDING = "pending", _("Menunggu penyelesaian")
+
     kind = models.CharField(max_length=10, choices=Kind.choices)
     stripe_id = models.CharField(max_length=100, unique=True)
     payment = models.ForeignKey(
@@ -751,6 +838,34 @@ class GatewayMovement(models.Model):
     transaction = models.ForeignKey(
         "funds.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    # The Stripe event that brought it, and why the books refused it at first.
+    event_id = models.CharField(max_length=100, blank=True)
+    refusal = models.TextField(_("alasan tertunda"), blank=True)
+    cover_fund = models.ForeignKey(
+        "funds.Fund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditutup dari dana"),
+    )
+    cover_location = models.ForeignKey(
+        "funds.MoneyLocation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kekurangan saldo gateway dari"),
+    )
+    cover_reason = models.TextField(_("alasan penutupan"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -759,6 +874,11 @@ class GatewayMovement(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="donors_gatewaymove_positive"),
+            # A pending movement has touched no money yet.
+            models.CheckConstraint(
+                condition=Q(status="booked") | Q(transaction__isnull=True),
+                name="donors_gatewaymove_pending_unbooked",
+            ),
         ]
 
     def __str__(self) -> str:

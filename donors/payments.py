@@ -19,11 +19,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log
 from core.money import to_minor_units
+from core.roles import Role
 from donors import gateway, ledger
 from donors.csr import pledge_apply, pledge_receivable
 from donors.errors import DonorError
@@ -114,8 +116,10 @@ def gateway_event_receive(*, payload: bytes, signature: str) -> str:
     """Verify and apply one webhook delivery; return what happened (for the log).
 
     Raises WebhookRefused (400) for anything not signed by Stripe with our
-    secret within the tolerance; DonorError (500, Stripe retries) when the
-    books refuse it. Either way nothing is recorded.
+    secret within the tolerance, or a refund larger than the payment;
+    DonorError (500, Stripe retries) when the books refuse a booking that a
+    retry may mend. Either way nothing is recorded. A refund or dispute the
+    fund cannot cover is kept pending (200) for a fund manager to settle.
     """
     import json
 
@@ -144,22 +148,22 @@ def gateway_event_receive(*, payload: bytes, signature: str) -> str:
         except IntegrityError:
             # The unique event id: this delivery was booked (or is being booked) already.
             return "duplicate"
-        outcome = _dispatch(event["type"], obj, int(event["created"]))
+        outcome = _dispatch(event["type"], obj, int(event["created"]), event["id"])
         record.outcome = outcome[:200]
         record.save(update_fields=["outcome"])
     return outcome
 
 
-def _dispatch(kind: str, obj: dict, created: int) -> str:
+def _dispatch(kind: str, obj: dict, created: int, event_id: str) -> str:
     if kind.startswith("payment_intent."):
-        return _payment_sync(payment_intent_id=obj["id"], created=created)
+        return _payment_sync(payment_intent_id=obj["id"], created=created, event_id=event_id)
     if kind in ("charge.succeeded", "charge.refunded", "charge.refund.updated"):
         intent = obj.get("payment_intent")
         if not intent:
             return "ignored: no payment intent"
-        return _payment_sync(payment_intent_id=intent, created=created)
+        return _payment_sync(payment_intent_id=intent, created=created, event_id=event_id)
     if kind in ("charge.dispute.created", "charge.dispute.funds_withdrawn"):
-        return _dispute_sync(dispute_id=obj["id"])
+        return _dispute_sync(dispute_id=obj["id"], event_id=event_id)
     if kind == "payout.paid":
         return _payout_book(payout_id=obj["id"])
     return f"ignored: {kind}"
@@ -169,7 +173,7 @@ def _id(value) -> str:
     return value if isinstance(value, str) else value.id
 
 
-def _payment_sync(*, payment_intent_id: str, created: int) -> str:
+def _payment_sync(*, payment_intent_id: str, created: int, event_id: str = "") -> str:
     """Bring our record of one PaymentIntent in line with what Stripe says now."""
     payment = (
         OnlinePayment.objects.select_for_update()
@@ -200,11 +204,9 @@ def _payment_sync(*, payment_intent_id: str, created: int) -> str:
     stripe_refunded = int(getattr(charge, "amount_refunded", 0) or 0)
     # Listing refunds is one more round trip; only when Stripe says there is something new.
     if payment.status == OnlinePayment.Status.SUCCEEDED and stripe_refunded > to_minor_units(
-        payment.refunded_amount
+        _claimed(payment)
     ):
-        refunded = _refunds_book(payment)
-        if refunded:
-            outcome.append(f"refunded {refunded}")
+        outcome.extend(_refunds_book(payment, event_id=event_id))
     return ", ".join(outcome) or "unchanged"
 
 
@@ -273,12 +275,12 @@ def _take_back(payment: OnlinePayment, *, reason: str, removed: Decimal):
     """
     from donors.services import contribution_reverse, gift_record
 
-    old = contribution_reverse(contribution=payment.contribution, reason=reason, actor=None)
-    if old.pledge_id:
-        pledge_apply(pledge=old.pledge, amount=-removed, actor=None)
-    remainder = old.amount - removed
+    standing = payment.contribution
+    remainder = standing.amount - removed
     new = None
     if remainder > 0:
+        # Recorded before the old gift is reversed, so that the fund needs to
+        # hold only what leaves it (`removed`), not the whole gift at once.
         new = gift_record(
             donor=payment.donor,
             fund=payment.fund,
@@ -289,44 +291,108 @@ def _take_back(payment: OnlinePayment, *, reason: str, removed: Decimal):
             actor=None,
             note=_("%(pi)s, sisa setelah pengembalian") % {"pi": payment.payment_intent_id},
         )
-        if old.pledge_id:
+    old = contribution_reverse(contribution=standing, reason=reason, actor=None)
+    if old.pledge_id:
+        pledge_apply(pledge=old.pledge, amount=-removed, actor=None)
+        if new is not None:
             Contribution.objects.filter(pk=new.pk).update(pledge=old.pledge_id)
     payment.contribution = new
     payment.save(update_fields=["contribution"])
     return old.reversal_transaction
 
 
-def _refunds_book(payment: OnlinePayment) -> Decimal:
-    """Book every succeeded refund of the payment not booked yet (keyed on the refund id)."""
-    booked = ZERO
+def _claimed(payment: OnlinePayment) -> Decimal:
+    """Return what refunds and disputes take from the payment, booked or still pending."""
+    pending = payment.movements.filter(status=GatewayMovement.Status.PENDING).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return payment.refunded_amount + (pending or ZERO)
+
+
+def _refunds_book(payment: OnlinePayment, *, event_id: str) -> list[str]:
+    """Book every succeeded refund of the payment not seen yet (keyed on the refund id)."""
+    outcome = []
     for refund in gateway.refunds_list(payment_intent_id=payment.payment_intent_id):
         if getattr(refund, "status", "succeeded") != "succeeded":
             continue
         if GatewayMovement.objects.filter(stripe_id=refund.id).exists():
             continue
         amount = gateway.from_minor_units(int(refund.amount))
-        if payment.refunded_amount + amount > payment.amount:
-            raise DonorError(_("Pengembalian melebihi jumlah pembayaran; tidak dibukukan."))
+        if _claimed(payment) + amount > payment.amount:
+            # Stripe never refunds more than was paid: the event and our record
+            # disagree. Refused (400) with nothing kept, for a person to look at.
+            raise WebhookRefused(
+                f"refund {refund.id} larger than what is left of {payment.payment_intent_id}"
+            )
         movement = GatewayMovement.objects.create(
-            kind=GatewayMovement.Kind.REFUND, stripe_id=refund.id, payment=payment, amount=amount
+            kind=GatewayMovement.Kind.REFUND,
+            stripe_id=refund.id,
+            payment=payment,
+            amount=amount,
+            event_id=event_id,
         )
-        reason = _("Dikembalikan kepada pemberi (%(id)s)") % {"id": refund.id}
-        movement.transaction = _take_back(payment, reason=reason, removed=amount)
-        movement.save(update_fields=["transaction"])
-        payment.refunded_amount += amount
-        if payment.refunded_amount == payment.amount:
-            payment.status = OnlinePayment.Status.REFUNDED
-        payment.save(update_fields=["refunded_amount", "status"])
+        outcome.append(f"{_take_back_or_hold(payment, movement)} {amount}")
+    return outcome
+
+
+def _movement_reason(movement: GatewayMovement) -> str:
+    if movement.kind == GatewayMovement.Kind.DISPUTE:
+        return _("Sengketa kartu %(id)s") % {"id": movement.stripe_id}
+    return _("Dikembalikan kepada pemberi (%(id)s)") % {"id": movement.stripe_id}
+
+
+def _movement_book(payment: OnlinePayment, movement: GatewayMovement, *, actor=None) -> None:
+    """Reverse the gift for a refund or dispute; raises DonorError when the books refuse."""
+    if (
+        payment.contribution_id is None
+        or payment.amount - payment.refunded_amount < movement.amount
+    ):
+        raise DonorError(_("Tidak ada sumbangan kartu yang cukup untuk dibalik."))
+    movement.transaction = _take_back(
+        payment, reason=_movement_reason(movement), removed=movement.amount
+    )
+    movement.status = GatewayMovement.Status.BOOKED
+    movement.save(update_fields=["transaction", "status"])
+    payment.refunded_amount += movement.amount
+    if movement.kind == GatewayMovement.Kind.DISPUTE:
+        payment.status = OnlinePayment.Status.DISPUTED
+    elif payment.refunded_amount == payment.amount:
+        payment.status = OnlinePayment.Status.REFUNDED
+    payment.save(update_fields=["refunded_amount", "status"])
+    audit_log(
+        payment,
+        "donors.online_payment.disputed"
+        if movement.kind == GatewayMovement.Kind.DISPUTE
+        else "donors.online_payment.refunded",
+        actor=actor,
+        changes={movement.kind: movement.stripe_id, "amount": movement.amount},
+    )
+
+
+def _take_back_or_hold(payment: OnlinePayment, movement: GatewayMovement) -> str:
+    """Book the movement now, or keep it pending when the fund cannot cover it.
+
+    Stripe has already paid the money back; retrying the delivery cannot make
+    the fund richer, so the webhook answers 200 and a fund manager settles it.
+    """
+    try:
+        with transaction.atomic():
+            _movement_book(payment, movement)
+    except DonorError as exc:
+        payment.refresh_from_db()
+        movement.refresh_from_db()
+        movement.status, movement.refusal = GatewayMovement.Status.PENDING, exc.message
+        movement.save(update_fields=["status", "refusal"])
         audit_log(
-            payment,
-            "donors.online_payment.refunded",
-            changes={"refund": refund.id, "amount": amount},
+            movement,
+            "donors.gateway.movement_pending",
+            changes={"amount": movement.amount, "refusal": exc.message},
         )
-        booked += amount
-    return booked
+        return "pending"
+    return "refunded" if movement.kind == GatewayMovement.Kind.REFUND else "disputed"
 
 
-def _dispute_sync(*, dispute_id: str) -> str:
+def _dispute_sync(*, dispute_id: str, event_id: str = "") -> str:
     """A chargeback takes the money back: reverse what still stands of the gift."""
     dispute = gateway.dispute_retrieve(dispute_id)
     if dispute.status in ("won", "warning_closed"):
@@ -341,22 +407,18 @@ def _dispute_sync(*, dispute_id: str) -> str:
         return "ignored: payment not booked"
     if GatewayMovement.objects.filter(stripe_id=dispute_id).exists():
         return "duplicate dispute"
-    standing = payment.amount - payment.refunded_amount
+    standing = payment.amount - _claimed(payment)
     amount = min(gateway.from_minor_units(int(dispute.amount)), standing)
+    if amount <= 0:
+        return "ignored: nothing left to dispute"
     movement = GatewayMovement.objects.create(
-        kind=GatewayMovement.Kind.DISPUTE, stripe_id=dispute_id, payment=payment, amount=amount
+        kind=GatewayMovement.Kind.DISPUTE,
+        stripe_id=dispute_id,
+        payment=payment,
+        amount=amount,
+        event_id=event_id,
     )
-    movement.transaction = _take_back(
-        payment, reason=_("Sengketa kartu %(id)s") % {"id": dispute_id}, removed=amount
-    )
-    movement.save(update_fields=["transaction"])
-    payment.refunded_amount += amount
-    payment.status = OnlinePayment.Status.DISPUTED
-    payment.save(update_fields=["refunded_amount", "status"])
-    audit_log(
-        payment, "donors.online_payment.disputed", changes={"dispute": dispute_id, "amount": amount}
-    )
-    return "disputed"
+    return _take_back_or_hold(payment, movement)
 
 
 def _payout_book(*, payout_id: str) -> str:
@@ -401,7 +463,7 @@ def online_payment_refund(*, payment: OnlinePayment, amount: Decimal, actor) -> 
         raise DonorError(_("Hanya pembayaran yang berhasil dapat dikembalikan."))
     if amount is None or amount <= 0:
         raise DonorError(_("Jumlah pengembalian harus lebih dari nol."))
-    if amount > payment.amount - payment.refunded_amount:
+    if amount > payment.amount - _claimed(payment):
         raise DonorError(_("Pengembalian tidak boleh melebihi jumlah pembayaran yang tersisa."))
     refund = gateway.refund_create(
         payment_intent_id=payment.payment_intent_id,
@@ -415,3 +477,123 @@ def online_payment_refund(*, payment: OnlinePayment, amount: Decimal, actor) -> 
         changes={"amount": amount, "refund": refund.id},
     )
     return refund.id
+
+
+# --- refunds and disputes the fund could not cover ----------------------------------------------
+SETTLERS = frozenset({Role.FUND_MANAGER, Role.TREASURER})
+
+
+def _lock_pending(movement: GatewayMovement) -> tuple[OnlinePayment, GatewayMovement]:
+    # The payment first, then the movement: the webhook takes them in this order too.
+    payment = OnlinePayment.objects.select_for_update().get(pk=movement.payment_id)
+    movement = GatewayMovement.objects.select_for_update().get(pk=movement.pk)
+    if movement.status != GatewayMovement.Status.PENDING:
+        raise DonorError(_("Mutasi gateway ini sudah dibukukan."))
+    return payment, movement
+
+
+def _settled(movement: GatewayMovement, actor, action: str, **changes) -> None:
+    movement.settled_by, movement.settled_at = actor, timezone.now()
+    movement.save(update_fields=["settled_by", "settled_at"])
+    audit_log(movement, f"donors.gateway.{action}", actor=actor, changes=changes)
+
+
+@transaction.atomic
+def gateway_movement_book(*, movement: GatewayMovement, actor) -> GatewayMovement:
+    """Book a pending refund or dispute now that its fund and the gateway hold enough."""
+    if not (getattr(actor, "roles", frozenset()) & SETTLERS):
+        raise DonorError(_("Hanya pengelola dana atau bendahara yang dapat membukukan ini."))
+    payment, movement = _lock_pending(movement)
+    _movement_book(payment, movement, actor=actor)
+    _settled(movement, actor, "movement_booked", amount=movement.amount)
+    return movement
+
+
+def cover_shortfall(movement: GatewayMovement) -> tuple[Decimal, Decimal]:
+    """Return what the gift's fund and the gateway balance lack to book the movement now."""
+    need = movement.amount
+    return (
+        max(ZERO, need - ledger.fund_available(fund=movement.payment.fund)),
+        max(ZERO, need - ledger.location_available(movement.payment.location)),
+    )
+
+
+@transaction.atomic
+def gateway_movement_cover_propose(
+    *, movement: GatewayMovement, fund, location, reason: str, actor
+) -> GatewayMovement:
+    """Propose to cover a pending refund from an unrestricted fund (another person approves).
+
+    `fund` pays what the gift's fund lacks; `location` (the bank Stripe debits
+    when its balance runs short) pays what the gateway balance lacks.
+    """
+    reason = (reason or "").strip()
+    if Role.FUND_MANAGER not in getattr(actor, "roles", frozenset()):
+        raise DonorError(_("Hanya pengelola dana yang dapat mengusulkan penutupan."))
+    if not reason:
+        raise DonorError(_("Alasan penutupan wajib diisi."))
+    _payment, movement = _lock_pending(movement)
+    if fund is None or fund.restriction != ledger.Fund.Restriction.UNRESTRICTED:
+        raise DonorError(_("Penutupan hanya dari dana tanpa pembatasan."))
+    if not fund.is_active or fund.pk == movement.payment.fund_id:
+        raise DonorError(_("Pilih dana tanpa pembatasan lain yang aktif."))
+    if location is None or not location.is_active or location.pk == movement.payment.location_id:
+        raise DonorError(_("Pilih rekening yang menutup kekurangan saldo gateway."))
+    movement.cover_fund, movement.cover_location = fund, location
+    movement.cover_reason, movement.proposed_by = reason, actor
+    movement.save(update_fields=["cover_fund", "cover_location", "cover_reason", "proposed_by"])
+    audit_log(
+        movement,
+        "donors.gateway.cover_proposed",
+        actor=actor,
+        changes={"fund": fund.code, "location": location.code, "reason": reason},
+    )
+    return movement
+
+
+@transaction.atomic
+def gateway_movement_cover_approve(*, movement: GatewayMovement, actor) -> GatewayMovement:
+    """Approve a proposed cover: move the shortfall in, then book the refund, all at once."""
+    if not (getattr(actor, "roles", frozenset()) & SETTLERS):
+        raise DonorError(_("Hanya pengelola dana lain atau bendahara yang dapat menyetujui."))
+    payment, movement = _lock_pending(movement)
+    if movement.proposed_by_id is None:
+        raise DonorError(_("Belum ada usulan penutupan untuk disetujui."))
+    if movement.proposed_by_id == actor.pk:
+        raise DonorError(_("Pengusul tidak boleh menyetujui usulannya sendiri."))
+    fund_short, location_short = cover_shortfall(movement)
+    date = timezone.localdate()
+    label = {"id": movement.stripe_id, "r": movement.cover_reason}
+    try:
+        if fund_short:
+            ledger.transfer_record(
+                source=movement.cover_fund,
+                target=payment.fund,
+                amount=fund_short,
+                date=date,
+                description=_("Penutupan pengembalian %(id)s: %(r)s") % label,
+                actor=actor,
+                reference=movement,
+            )
+        if location_short:
+            ledger.money_move(
+                source=movement.cover_location,
+                target=payment.location,
+                amount=location_short,
+                date=date,
+                description=_("Kekurangan saldo gateway untuk %(id)s: %(r)s") % label,
+                actor=actor,
+                reference=movement,
+            )
+    except ledger.LedgerError as exc:
+        raise DonorError(str(exc)) from exc
+    _movement_book(payment, movement, actor=actor)
+    _settled(
+        movement,
+        actor,
+        "cover_approved",
+        fund_short=fund_short,
+        location_short=location_short,
+        proposed_by=movement.proposed_by_id,
+    )
+    return movement

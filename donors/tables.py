@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
-from donors.models import Contribution, Donor, Opd, PayrollImport
+from donors.models import Contribution, Donor, GatewayMovement, Opd, PayrollImport
 
 
 class RupiahColumn(tables.Column):
@@ -90,3 +90,20 @@ class ContributionTable(tables.Table):
         return format_html(
             '<a href="{}">{}</a>', reverse("donors:contribution_detail", args=[value]), _("Rincian")
         )
+
+
+class GatewayMovementTable(tables.Table):
+    stripe_id = tables.LinkColumn(
+        "donors:movement_detail", args=[tables.A("pk")], verbose_name=_("Stripe")
+    )
+    kind = tables.Column(verbose_name=_("Jenis"))
+    payment = tables.Column(accessor="payment__donor__name", verbose_name=_("Pemberi"))
+    fund = tables.Column(accessor="payment__fund__name", verbose_name=_("Dana"))
+    amount = RupiahColumn(verbose_name=_("Jumlah"))
+    status = tables.Column(verbose_name=_("Status"))
+    created_at = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=_("Diterima"))
+
+    class Meta:
+        model = GatewayMovement
+        fields = ("stripe_id", "kind", "payment", "fund", "amount", "status", "created_at")
+        order_by = ("-created_at",)

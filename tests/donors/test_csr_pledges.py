@@ -347,28 +347,38 @@ def test_goods_are_received_with_a_bast_and_handed_on_apart_from_cash(partner, p
         valuation=Decimal("60000000"),
         actor=manager,
     )
+    from beneficiaries.models import Region
+    from beneficiaries.regions import load_regions
+
+    load_regions(Region)
     with pytest.raises(DonorError, match="Foto penyerahan"):
         goods_hand_on(
             item=car,
-            recipient="Puskesmas Sambirejo",
+            quantity=1,
+            facility_name="Puskesmas Sambirejo",
+            desa="33.14.05.2001",
             bast_number="BAST/K/01",
             date=TODAY,
             actor=manager,
-            photo=SimpleUploadedFile("serah.jpg", b"%PDF-1.4 not a photo"),
+            photos=[SimpleUploadedFile("serah.jpg", b"%PDF-1.4 not a photo")],
         )
-    car = goods_hand_on(
+    handover = goods_hand_on(
         item=car,
-        recipient="Puskesmas Sambirejo",
+        quantity=1,
+        facility_name="Puskesmas Sambirejo",
+        desa="33.14.05.2001",
         bast_number="BAST/K/01",
         date=TODAY,
         actor=manager,
-        photo=SimpleUploadedFile("serah.png", png_bytes()),
+        photos=[SimpleUploadedFile("serah.png", png_bytes())],
     )
 
     pledge.refresh_from_db()
+    car.refresh_from_db()
     assert pledge.status == Pledge.Status.FULFILLED
-    assert car.status == "handed_on" and car.handover_bast_number == "BAST/K/01"
-    assert car.handover_photo.kind == "png"
+    assert car.status == "handed_on" and handover.bast_number == "BAST/K/01"
+    assert handover.valuation == Decimal("195000000.00")
+    assert handover.photos.get().stored.kind == "png"
     assert not Account.objects.exclude(balance=0).exists()  # nothing entered the cash ledger
 
 

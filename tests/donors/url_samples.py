@@ -169,7 +169,71 @@ def _handed_on(p, other: bool = False):
     item = _pledge(p, "goods", other).goods.get()
     photo = _store_photo(SimpleUploadedFile("f.jpg", buffer.getvalue()), actor=None)
     GoodsItem.objects.filter(pk=item.pk).update(handover_photo=photo)
+    item.refresh_from_db()
     return item
+
+
+def _handover(p, other: bool = False):
+    """A facility hand-on with one photo (a household's would be hidden from the partner)."""
+    from donors.models import GoodsHandover, GoodsHandoverPhoto, GoodsItem
+
+    item = _handed_on(p, other)
+    GoodsItem.objects.filter(pk=item.pk).update(
+        status="received", valuation=Decimal("1000000"), received_on=dt.date.today()
+    )
+    handover = GoodsHandover.objects.create(
+        item=item,
+        recipient_kind="facility",
+        quantity=1,
+        valuation=Decimal("1000000"),
+        facility_name="Balai Desa",
+        desa="33.14.05.2001",
+        bast_number=f"BAST/S/{item.pk}",
+        date=dt.date.today(),
+        created_by=p[Role.FUND_MANAGER],
+    )
+    GoodsHandoverPhoto.objects.create(handover=handover, stored=item.handover_photo)
+    return handover
+
+
+def _impact_photo(p, other: bool = False):
+    """A closed house rehab paid from an earmarked pledge's fund, with consent and a photo."""
+    from disbursements.models import DisbursementRequest, Evidence, ProgrammeRule
+    from donors.models import Pledge
+    from funds.models import Fund, Programme
+    from tests.beneficiaries.factories import household
+
+    pledge = _pledge(p, other=other)
+    fund = Fund.objects.create(
+        code=f"csr-{pledge.pk}",
+        name="CSR RTLH",
+        restriction=Fund.Restriction.RESTRICTED,
+        allowed_programmes=["rtlh"],
+    )
+    Pledge.objects.filter(pk=pledge.pk).update(programme="rtlh", fund=fund, status="accepted")
+    rtlh = Programme.objects.get(code="rtlh")
+    home = household()
+    req = DisbursementRequest.objects.create(
+        number=f"PB-S-{pledge.pk}",
+        programme=rtlh,
+        rule=ProgrammeRule.objects.filter(programme=rtlh).first(),
+        household=home,
+        fund=fund,
+        amount=Decimal("5000000"),
+        paid_amount=Decimal("5000000"),
+        desa=home.village_id,
+        kecamatan=home.village_id[:8],
+        payee_kind="supplier",
+        payee_name="TB Maju",
+        photos_consent=True,
+        status="closed",
+        requested_by=p[Role.FUND_MANAGER],
+    )
+    stored = _handed_on(p).handover_photo  # any stored photo will do
+    evidence = Evidence.objects.create(
+        request=req, kind="photo_after", stored=stored, uploaded_by=p[Role.FUND_MANAGER]
+    )
+    return {"pk": pledge.pk, "evidence": evidence.pk}
 
 
 def _transfer(p, other: bool = False):
@@ -217,8 +281,24 @@ def _payment(p):
     )
 
 
+def _movement(p):
+    from donors.models import GatewayMovement
+
+    return GatewayMovement.objects.create(
+        kind=GatewayMovement.Kind.REFUND,
+        stripe_id="re_sample",
+        payment=_payment(p),
+        amount=Decimal("100000"),
+        status=GatewayMovement.Status.PENDING,
+    )
+
+
 SAMPLES.update(
     {
+        "donors:movement_detail": lambda p: {"pk": _movement(p).pk},
+        "donors:movement_book": lambda p: {"pk": _movement(p).pk},
+        "donors:movement_propose": lambda p: {"pk": _movement(p).pk},
+        "donors:movement_approve": lambda p: {"pk": _movement(p).pk},
         "donors:pledge_detail": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:pledge_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:pledge_accept": lambda p: {"pk": _pledge(p).pk},
@@ -226,6 +306,7 @@ SAMPLES.update(
         "donors:pledge_pay": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:transfer_submit": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
         "donors:pledge_report": lambda p: ({"pk": _pledge(p).pk}, OWN_PARTNER),
+        "donors:impact_photo": lambda p: (_impact_photo(p), OWN_PARTNER),
         "donors:transfer_confirm": lambda p: {"pk": _transfer(p).pk},
         "donors:transfer_reject": lambda p: {"pk": _transfer(p).pk},
         "donors:transfer_proof": lambda p: ({"pk": _transfer(p).pk}, OWN_PARTNER),
@@ -233,6 +314,8 @@ SAMPLES.update(
         "donors:goods_hand_on": lambda p: {"pk": _pledge(p, "goods").goods.get().pk},
         "donors:goods_photo": lambda p: ({"pk": _handed_on(p).pk}, OWN_PARTNER),
         "donors:partner_document": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
+        "donors:handover_bast": lambda p: ({"pk": _handover(p).pk}, OWN_PARTNER),
+        "donors:handover_photo": lambda p: ({"pk": _handover(p).photos.get().pk}, OWN_PARTNER),
         "donors:partner_verify": lambda p: {"pk": _partner(p).pk},
         "donors:partner_report": lambda p: ({"pk": _partner(p).pk}, OWN_PARTNER),
         "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p).pk}, OWN_PARTNER),
@@ -249,9 +332,15 @@ OTHERS.update(
         "donors:pledge_pay": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
         "donors:transfer_submit": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
         "donors:pledge_report": lambda p: ({"pk": _pledge(p, other=True).pk}, STAFF),
+        "donors:impact_photo": lambda p: (_impact_photo(p, other=True), STAFF),
         "donors:transfer_proof": lambda p: ({"pk": _transfer(p, other=True).pk}, STAFF),
         "donors:goods_photo": lambda p: ({"pk": _handed_on(p, other=True).pk}, STAFF),
         "donors:partner_document": lambda p: ({"pk": _partner(p, other=True).pk}, STAFF),
+        "donors:handover_bast": lambda p: ({"pk": _handover(p, other=True).pk}, STAFF),
+        "donors:handover_photo": lambda p: (
+            {"pk": _handover(p, other=True).photos.get().pk},
+            STAFF,
+        ),
         "donors:partner_report": lambda p: ({"pk": _partner(p, other=True).pk}, STAFF),
         "donors:partner_receipt": lambda p: ({"pk": _partner_receipt(p, other=True).pk}, STAFF),
     }

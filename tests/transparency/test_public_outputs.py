@@ -99,9 +99,36 @@ def test_no_identity_of_the_demo_reaches_any_public_output(demo_with_report, cli
         else:
             outputs[url] = data.decode("utf-8")
     assert "Hamba Allah" in outputs[f"{portal}?periode={report.period_code}"]
+    outputs.update(_impact_reports(client))
     for url, text in outputs.items():
         leaked = sorted(value for value in identities if value in text)
         assert not leaked, f"{url} shows {leaked[:5]}"
     # And the JSON is what the published report holds, nothing more.
     url = reverse("transparency:report_download", args=[report.hash, "json"])
     assert json.loads(outputs[url]) == report.snapshot
+
+
+def _impact_reports(client) -> dict[str, str]:
+    """Return every CSR partner's impact reports (pages, PDFs, photo captions), read as the partner.
+
+    A company attaches these to its own CSR report: they are public in effect.
+    """
+    from donors.models import Partner
+
+    outputs: dict[str, str] = {}
+    partners = list(Partner.objects.select_related("user"))
+    assert len(partners) >= 3
+    for partner in partners:
+        client.force_login(partner.user)
+        urls = [reverse("donors:partner_report", args=[partner.pk])] + [
+            reverse("donors:pledge_report", args=[pledge.pk]) for pledge in partner.pledges.all()
+        ]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            outputs[url] = response.content.decode()
+            pdf = client.get(url + "?format=pdf")
+            assert pdf["Content-Type"] == "application/pdf", url
+            outputs[url + "?format=pdf"] = _pdf_text(pdf.content)
+    client.logout()
+    return outputs
