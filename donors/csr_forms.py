@@ -198,9 +198,7 @@ class HandOnForm(forms.Form):
     )
     quantity = forms.IntegerField(label=_("Jumlah diserahkan"), min_value=1)
     bast_number = forms.CharField(label=_("Nomor BAST penyerahan"), max_length=100)
-    date = forms.DateField(
-        label=_("Tanggal serah"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = DateField(label=_("Tanggal serah"))
     programme = forms.ChoiceField(label=_("Program (untuk rumah tangga)"), required=False)
     facility_name = forms.CharField(label=_("Nama fasilitas umum"), max_length=200, required=False)
     village_code = forms.CharField(
