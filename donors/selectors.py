@@ -36,7 +36,11 @@ def donor_list() -> QuerySet[Donor]:
 
 
 def contribution_list() -> QuerySet[Contribution]:
-    return Contribution.objects.select_related("donor", "fund", "receipt", "payroll_import__opd")
+    # An import keeps its whole file as JSON (15.000 parsed rows and the preview): decoding
+    # that once per listed gift took seconds a page. A gift needs only the import's OPD.
+    return Contribution.objects.select_related(
+        "donor", "fund", "receipt", "payroll_import__opd"
+    ).defer("payroll_import__preview", "payroll_import__parsed_rows")
 
 
 def receipts_of_import(*, payroll_import: PayrollImport) -> QuerySet[Receipt]:

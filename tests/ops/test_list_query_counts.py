@@ -212,3 +212,29 @@ def test_a_page_number_that_is_not_a_number_shows_the_first_page(personas, books
     page = client.get("/rumah-tangga/kunjungan/", {"page": "x'--"})
     assert page.status_code == 200
     assert page.content.decode().count('data-testid="visit-card"') == 3
+
+
+def test_the_gift_list_never_loads_the_payroll_file_behind_its_gifts(personas, books, client):
+    from donors.services import payroll_import_commit
+
+    draft, check = payroll_import_prepare(
+        data=b"NIP;NAMA;JUMLAH\n197805152005011002;Budi;100.000\n198001012006041003;Sri;50.000\n",
+        filename="gaji.csv",
+        opd=books["opd"],
+        scheme=books["scheme"],
+        period=dt.date(2025, 3, 1),
+        received_on=dt.date(2025, 3, 28),
+        expected_count=None,
+        expected_total=None,
+        actor=personas[Role.FUND_MANAGER],
+    )
+    assert draft is not None, check.errors
+    payroll_import_commit(payroll_import=draft, actor=personas[Role.FUND_MANAGER])
+    client.force_login(personas[Role.FUND_MANAGER])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/donatur/sumbangan/").content.decode()
+
+    # The import's file (every parsed row, the preview) is JSON of thousands of rows.
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "parsed_rows" not in sql and "preview" not in sql
+    assert page.count("Dinas Kesehatan") >= 2 or page.count("DINKES") >= 2
