@@ -141,6 +141,86 @@ def _decision_queue(n, people, books):
     _visits(n, people, books, decided=True)
 
 
+def _requests_for_help(n, people, books, *, approved: bool = False, paid: bool = False):
+    import uuid
+
+    from disbursements.services import (
+        disbursement_approve,
+        disbursement_create,
+        disbursement_pay,
+    )
+    from funds.models import Programme
+    from funds.services import contribution_record
+    from tests.disbursements.conftest import family
+
+    today = timezone.localdate()
+    contribution_record(
+        fund=books["fund"],
+        location=books["bank"],
+        amount=Decimal("1000000") * n,
+        date=today - dt.timedelta(days=1),
+        description="Saldo uji",
+        reference=None,
+        actor=people[Role.FUND_MANAGER],
+    )
+    darurat = Programme.objects.get(code="darurat")
+    for _ in range(n):
+        request = disbursement_create(
+            programme=darurat,
+            household=family(),
+            member=None,
+            fund=books["fund"],
+            amount="1000000",
+            payee_kind="household",
+            payee_name="Bu Sumi",
+            actor=people[Role.VERIFIER],
+        )
+        if approved or paid:
+            disbursement_approve(request=request, actor=people[Role.TREASURER])
+        if paid:
+            disbursement_pay(
+                request=request,
+                actor=people[Role.TREASURER],
+                amount="1000000",
+                location=books["bank"],
+                method="cash",
+                date=today,
+                idempotency_key=uuid.uuid4().hex,
+            )
+
+
+def _approved_requests(n, people, books):
+    _requests_for_help(n, people, books, approved=True)
+
+
+def _paid_requests(n, people, books):
+    _requests_for_help(n, people, books, paid=True)
+
+
+def _pledges(n, people, books):
+    from core.models import User
+    from donors.models import Partner, Pledge
+
+    serial = next(_serial)
+    partner = Partner.objects.create(
+        donor=Donor.objects.create(kind="company", name=f"PT Mitra {serial}"),
+        user=User.objects.create_user(email=f"mitra{serial}@uji.test", password=None),
+        legal_name=f"PT Mitra {serial}",
+        npwp=f"{100000000000000 + serial}",
+        contact_name="Narahubung",
+        status=Partner.Status.VERIFIED,
+    )
+    for i in range(n):
+        Pledge.objects.create(
+            partner=partner,
+            kind=Pledge.Kind.CASH,
+            title=f"Program {i}",
+            total_amount=Decimal("1000000"),
+            fund=books["fund"],
+            status=Pledge.Status.ACCEPTED,
+        )
+
+
 CASES = {
     "audit trail": ("/audit/", Role.AUDITOR, _audit),
     "donors": ("/donatur/", Role.FUND_MANAGER, _donors),
@@ -153,6 +233,11 @@ CASES = {
     "complaints": ("/rumah-tangga/pengaduan/", Role.VERIFIER, _complaints),
     "verifier's work list": ("/rumah-tangga/kunjungan/", Role.VERIFIER, _visits),
     "decision queue": ("/rumah-tangga/keputusan/", Role.HEAD, _decision_queue),
+    "requests for help": ("/bantuan/", Role.VERIFIER, _requests_for_help),
+    "approval queue": ("/bantuan/persetujuan/", Role.TREASURER, _requests_for_help),
+    "payment queue": ("/bantuan/pembayaran/", Role.TREASURER, _approved_requests),
+    "coverage": ("/bantuan/cakupan/", Role.HEAD, _paid_requests),
+    "CSR pledges (staff)": ("/donatur/mitra/", Role.FUND_MANAGER, _pledges),
 }
 
 
