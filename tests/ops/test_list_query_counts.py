@@ -323,3 +323,15 @@ def test_the_gift_list_never_loads_the_payroll_file_behind_its_gifts(personas, b
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert "parsed_rows" not in sql and "preview" not in sql
     assert page.count("Dinas Kesehatan") >= 2 or page.count("DINKES") >= 2
+
+
+def test_the_arrears_page_reads_one_page_of_civil_servants_not_all_of_them(personas, books, client):
+    _civil_servants_in_arrears(55, personas, books)
+    client.force_login(personas[Role.FUND_MANAGER])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/donatur/tunggakan/", {"bulan": "2025-03"}).content.decode()
+
+    # A regency has 21.000 enrolled civil servants: the figure is counted, not loaded.
+    reads = [q["sql"] for q in captured.captured_queries if '"donors_donor"."name"' in q["sql"]]
+    assert reads and all("LIMIT" in sql for sql in reads), reads
+    assert "(55)" in page and page.count("Pegawai ") == 50
