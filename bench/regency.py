@@ -251,6 +251,7 @@ def generate(sizes: dict, fund, bank, scheme, opds, people) -> dict:
     generate_disbursements(sizes["disbursements"], fund, bank, people)
     seconds["disbursements (paid, with payment and transaction)"] = time.perf_counter() - started
     started = time.perf_counter()
+    seconds["cards valid today"] = generate_cards(people)
     generate_csr(sizes["csr_pledges"], fund, people)
     seconds["CSR partners and pledges"] = time.perf_counter() - started
     # A regency closes its books monthly: every month up to last year's end is closed
@@ -375,6 +376,27 @@ def generate_disbursements(count: int, fund, bank, people) -> None:
         LedgerHead.objects.filter(pk=1).update(
             last_sequence=start + count, last_hash=cursor.fetchone()[0]
         )
+
+
+def generate_cards(people) -> int:
+    """Give four in five households a card valid today (a registry with its cards issued)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO beneficiaries_card (number, grade, valid_from, valid_until, check_token,
+                issued_at, issued_by_id, household_id)
+            SELECT 'KM-BENCH-' || h.id, coalesce(nullif(h.grade, ''), 'poor'), CURRENT_DATE - 200,
+                   CURRENT_DATE + 165,
+                   md5('bench-card-' || h.id), now(), %s, h.id
+            FROM beneficiaries_household h
+            WHERE h.id %% 5 <> 0
+              AND NOT EXISTS (SELECT 1 FROM beneficiaries_card c WHERE c.household_id = h.id)
+            """,
+            [people["head"].pk],
+        )
+        return cursor.rowcount
 
 
 def generate_csr(count: int, fund, people) -> None:
