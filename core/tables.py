@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_tables2.paginators import LazyPaginator
 
 from core.audit_words import action_words, change_rows
 from core.models import AuditEntry
@@ -30,6 +31,12 @@ class RequestConfig(tables.RequestConfig):
             return table
         kwargs = dict(self.paginate) if hasattr(self.paginate, "items") else {}
         kwargs.pop("silent", None)
+        # `lazy`: a list that grows with the years (gifts, postings, the audit trail)
+        # is paged without counting its rows: COUNT(*) over 350.000 gifts cost more
+        # than the page itself. The pager then offers the next page when there is one.
+        lazy = kwargs.pop("lazy", False)
+        if lazy:
+            kwargs["paginator_class"] = LazyPaginator
         page = self._number(table.prefixed_page_field)
         if page is not None:
             kwargs["page"] = max(page, 1)
@@ -41,7 +48,8 @@ class RequestConfig(tables.RequestConfig):
         except PageNotAnInteger:
             table.page = table.paginator.page(1)
         except EmptyPage:
-            table.page = table.paginator.page(table.paginator.num_pages)
+            # Without a count the last page is not known: a page past the end shows the first.
+            table.page = table.paginator.page(1 if lazy else table.paginator.num_pages)
         return table
 
     def _number(self, name: str) -> int | None:
