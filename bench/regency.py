@@ -267,6 +267,8 @@ def generate(sizes: dict, fund, bank, scheme, opds, people) -> dict:
 def generate_disbursements(count: int, fund, bank, people) -> None:
     """Insert `count` paid requests for help, each with its payment and ledger transaction.
 
+    Most are closed (evidence filed); one in fifty is paid and still open.
+
     Set-based SQL, like the postings: the requests go to the registry's households in
     turn, dated through 2025; the ledger rows carry placeholder hashes (a bench
     database is for timing, not for verify_ledger) and the stored running balances
@@ -340,10 +342,12 @@ def generate_disbursements(count: int, fund, bank, people) -> None:
                    hh.ids[1 + (g - 1) %% cardinality(hh.ids)], %(fund)s, %(amount)s,
                    %(amount)s, hh.villages[1 + (g - 1) %% cardinality(hh.ids)],
                    left(hh.villages[1 + (g - 1) %% cardinality(hh.ids)], 8), '', '', '',
-                   'household', 'Penerima ' || g, %(blank)s, '', false, false, 'paid',
+                   'household', 'Penerima ' || g, %(blank)s, '', false, false,
+                   CASE WHEN g %% 50 = 0 THEN 'paid' ELSE 'closed' END,
                    md5('bench-request-' || g), %(verifier)s,
                    TIMESTAMPTZ '2025-01-01' + (g %% 360) * interval '1 day', %(treasurer)s,
-                   TIMESTAMPTZ '2025-01-01' + (g %% 360) * interval '1 day', '', NULL
+                   TIMESTAMPTZ '2025-01-01' + (g %% 360) * interval '1 day', '',
+                   CASE WHEN g %% 50 = 0 THEN NULL ELSE DATE '2025-01-15' + (g %% 360) END
             FROM generate_series(1, %(n)s) AS g, hh
             """,
             params,
