@@ -86,8 +86,12 @@ def _covered_on(on: dt.date) -> Q:
     return Q(Exists(cards)) | Q(Exists(letters))
 
 
-def _covered_ids_on(on: dt.date) -> Q:
-    """Return the same condition as _covered_on as two uncorrelated id sets (for scans)."""
+def covered_households_q(*, on: dt.date) -> Q:
+    """Return the condition "a card or a letter covers the household on `on`" as two id sets.
+
+    For grouped counts over the whole registry: each set is read once and hashed,
+    where the per-household EXISTS of eligible_households probes twice a household.
+    """
     cards = Card.objects.filter(valid_from__lte=on, valid_until__gte=on).filter(
         Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)
     )
@@ -208,7 +212,7 @@ def village_statistics(*, prefix: str = "") -> list[dict]:
             listed=Count("pk", filter=~Q(list_source="")),
             # Two sets of covered households, each read once (hashed), instead of two
             # look-ups per household: 0,8 s → a single pass for 75.000 households.
-            eligible=Count("pk", filter=_covered_ids_on(today)),
+            eligible=Count("pk", filter=covered_households_q(on=today)),
         )
         .order_by("village_id")
     )
