@@ -793,7 +793,8 @@ def run(quick: bool) -> Report:
     report = Report(sizes=dict(sizes))
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    print(f"machine: {machine()}", flush=True)
+    report.machine = machine()
+    print(f"machine: {report.machine}", flush=True)
     fund, bank, scheme, opds = _base()
     people = _users()
     from funds.services import contribution_record
@@ -845,7 +846,7 @@ def run(quick: bool) -> Report:
     ledger_writers(report, fund, bank, sizes["writes"])
     load_test(report, people, sizes["load_seconds"])
     report.add("whole run, seconds", f"{time.perf_counter() - started:.0f}")
-    report.machine = machine()
+    report.add("load average at the end (1 min)", f"{os.getloadavg()[0]:.1f}")
     return report
 
 
@@ -868,11 +869,12 @@ def run_pages(repeats: int) -> Report:
         raise SystemExit("--pages: this database holds no benchmark data; run manage.py bench")
     report = Report(sizes={"page_repeats": repeats})
     started = time.perf_counter()
-    print(f"machine: {machine()}", flush=True)
+    report.machine = machine()
+    print(f"machine: {report.machine}", flush=True)
     report.add("postings in the database", f"{Posting.objects.count():,}".replace(",", "."))
     report_pages(report, measure_pages(_users(), Fund.objects.get(code="matra"), repeats))
     report.add("whole run, seconds", f"{time.perf_counter() - started:.0f}")
-    report.machine = machine()
+    report.add("load average at the end (1 min)", f"{os.getloadavg()[0]:.1f}")
     return report
 
 
