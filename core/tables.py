@@ -21,6 +21,7 @@ class RequestConfig(tables.RequestConfig):
     """
 
     MAX_PER_PAGE = 200
+    MAX_LAZY_PAGE = 1_000_000
 
     def configure(self, table):
         table.request = self.request
@@ -39,7 +40,9 @@ class RequestConfig(tables.RequestConfig):
             kwargs["paginator_class"] = LazyPaginator
         page = self._number(table.prefixed_page_field)
         if page is not None:
-            kwargs["page"] = max(page, 1)
+            # Without a count nothing stops a page number whose offset overflows the
+            # database's integers: far past any list, it shows the first page.
+            kwargs["page"] = max(page, 1) if not lazy or page <= self.MAX_LAZY_PAGE else 1
         per_page = self._number(table.prefixed_per_page_field)
         if per_page is not None:
             kwargs["per_page"] = min(max(per_page, 1), self.MAX_PER_PAGE)

@@ -358,6 +358,7 @@ def test_a_page_past_the_end_of_a_list_paged_without_counting_shows_the_first(
 ):
     _audit(3, personas, books)
     client.force_login(personas[Role.AUDITOR])
-    response = client.get("/audit/", {"per_page": 2, "page": 99})
-    assert response.status_code == 200
-    assert "page=2" in response.content.decode()
+    for page in ("99", "99999999999999999999"):  # the second overflows an SQL OFFSET
+        response = client.get("/audit/", {"per_page": 2, "page": page})
+        assert response.status_code == 200
+        assert "page=2" in response.content.decode()
