@@ -198,7 +198,7 @@ def search(request):
         .order_by("village_id", "pk"),
     )
     table = HouseholdTable(households.qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={"per_page": 25, "lazy": True}).configure(table)
     export = table_export_response(request, table, "rumah-tangga")
     if export is not None:
         return export

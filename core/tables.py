@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_tables2.paginators import LazyPaginator
 
 from core.audit_words import action_words, change_rows
 from core.models import AuditEntry, User
@@ -21,6 +22,7 @@ class RequestConfig(tables.RequestConfig):
     """
 
     MAX_PER_PAGE = 200
+    MAX_LAZY_PAGE = 1_000_000
 
     def configure(self, table):
         table.request = self.request
@@ -31,9 +33,17 @@ class RequestConfig(tables.RequestConfig):
             return table
         kwargs = dict(self.paginate) if hasattr(self.paginate, "items") else {}
         kwargs.pop("silent", None)
+        # `lazy`: a list that grows with the years (gifts, postings, the audit trail)
+        # is paged without counting its rows: COUNT(*) over 350.000 gifts cost more
+        # than the page itself. The pager then offers the next page when there is one.
+        lazy = kwargs.pop("lazy", False)
+        if lazy:
+            kwargs["paginator_class"] = LazyPaginator
         page = self._number(table.prefixed_page_field)
         if page is not None:
-            kwargs["page"] = max(page, 1)
+            # Without a count nothing stops a page number whose offset overflows the
+            # database's integers: far past any list, it shows the first page.
+            kwargs["page"] = max(page, 1) if not lazy or page <= self.MAX_LAZY_PAGE else 1
         per_page = self._number(table.prefixed_per_page_field)
         if per_page is not None:
             kwargs["per_page"] = min(max(per_page, 1), self.MAX_PER_PAGE)
@@ -42,7 +52,8 @@ class RequestConfig(tables.RequestConfig):
         except PageNotAnInteger:
             table.page = table.paginator.page(1)
         except EmptyPage:
-            table.page = table.paginator.page(table.paginator.num_pages)
+            # Without a count the last page is not known: a page past the end shows the first.
+            table.page = table.paginator.page(1 if lazy else table.paginator.num_pages)
         return table
 
     def _number(self, name: str) -> int | None:

@@ -55,7 +55,7 @@ def dashboard(request):
 def audit_list(request):
     entries = AuditFilter(request.GET, queryset=AuditEntry.objects.all())
     table = AuditTable(entries.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "lazy": True}).configure(table)
     export = table_export_response(request, table, "audit-kenanga")
     if export is not None:
         return export

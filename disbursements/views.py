@@ -84,7 +84,7 @@ def _fail(request, exc: DisbursementError) -> None:
 def request_list(request):
     found = RequestFilter(request.GET, queryset=selectors.request_list())
     table = RequestTable(found.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "lazy": True}).configure(table)
     export = table_export_response(request, table, "permohonan-bantuan")
     if export is not None:
         return export

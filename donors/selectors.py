@@ -36,7 +36,11 @@ def donor_list() -> QuerySet[Donor]:
 
 
 def contribution_list() -> QuerySet[Contribution]:
-    return Contribution.objects.select_related("donor", "fund", "receipt", "payroll_import__opd")
+    # An import keeps its whole file as JSON (15.000 parsed rows and the preview): decoding
+    # that once per listed gift took seconds a page. A gift needs only the import's OPD.
+    return Contribution.objects.select_related(
+        "donor", "fund", "receipt", "payroll_import__opd"
+    ).defer("payroll_import__preview", "payroll_import__parsed_rows")
 
 
 def receipts_of_import(*, payroll_import: PayrollImport) -> QuerySet[Receipt]:
@@ -118,16 +122,25 @@ def arrears_for_month(*, scheme: Scheme, month: dt.date, today: dt.date | None =
     booked_opds = PayrollImport.objects.filter(
         scheme=scheme, period=month, status=PayrollImport.Status.COMMITTED
     ).values("opd_id")
-    missing_opds = list(
-        Opd.objects.filter(donors__enrolments__in=active)
-        .exclude(pk__in=booked_opds)
-        .annotate(
-            enrolled=Count("donors__enrolments", distinct=True),
-            expected=Sum("donors__enrolments__monthly_amount"),
-        )
-        .order_by("code")
-        .values("pk", "code", "name", "enrolled", "expected")
-    )
+    # The active enrolments grouped by their donor's OPD in one pass; the OPDs' names
+    # are read apart (was OPDs joined to donors and to enrolments filtered by a
+    # subquery of the same enrolments, 0,2 s for 21.000 enrolments on every dashboard).
+    per_opd = {
+        row["donor__opd_id"]: row
+        for row in active.filter(donor__opd__isnull=False)
+        .exclude(donor__opd_id__in=booked_opds)
+        .order_by()
+        .values("donor__opd_id")
+        .annotate(enrolled=Count("pk"), expected=Sum("monthly_amount"))
+    }
+    missing_opds = [
+        {
+            **opd,
+            "enrolled": per_opd[opd["pk"]]["enrolled"],
+            "expected": per_opd[opd["pk"]]["expected"],
+        }
+        for opd in Opd.objects.filter(pk__in=per_opd).order_by("code").values("pk", "code", "name")
+    ]
     expected = active.aggregate(s=Sum("monthly_amount"))["s"] or Decimal("0")
     received = Contribution.objects.filter(
         fund_id=scheme.fund_id, period=month, status=Contribution.Status.RECORDED

@@ -105,7 +105,7 @@ def _get_import_for_user(request: HttpRequest, pk: int, write: bool = False) -> 
 def donor_index(request):
     filtered = DonorFilter(request.GET, queryset=donor_list())
     table = DonorTable(filtered.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "lazy": True}).configure(table)
     export = table_export_response(request, table, "donatur")
     if export is not None:
         return export
@@ -336,7 +336,7 @@ def import_detail(request, pk: int):
         contributions = ContributionTable(
             contribution_list().filter(payroll_import=imp), exclude=("payroll_import",)
         )
-        RequestConfig(request, paginate={"per_page": 100}).configure(contributions)
+        RequestConfig(request, paginate={"per_page": 100, "lazy": True}).configure(contributions)
         export = table_export_response(
             request, contributions, f"impor-{imp.opd.code}-{imp.period:%Y-%m}"
         )
@@ -407,7 +407,7 @@ def import_receipts_pdf(request, pk: int):
 def contribution_index(request):
     filtered = ContributionFilter(request.GET, queryset=contribution_list())
     table = ContributionTable(filtered.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "lazy": True}).configure(table)
     export = table_export_response(request, table, "sumbangan")
     if export is not None:
         return export

@@ -137,7 +137,7 @@ def fund_detail(request, code: str):
     fund = _get_fund_for_user(request, code)
     postings = PostingFilter(request.GET, queryset=fund_postings(fund=fund))
     table = PostingTable(postings.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "lazy": True}).configure(table)
     export = table_export_response(request, table, f"buku-besar-{fund.code}")
     if export is not None:
         return export

@@ -52,6 +52,27 @@ def test_the_donor_picker_holds_only_the_chosen_donor_not_the_whole_register(boo
     assert 'data-search-url="/donatur/cari/"' in body
 
 
+def test_the_donor_picker_reads_only_the_chosen_donor_from_the_database(books, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(30):
+        Donor.objects.create(kind="individual", name=f"Warga {i:02d}")
+    chosen = Donor.objects.get(name="Warga 07")
+    client = login(books["manager"])
+    for query in ("", f"?donatur={chosen.pk}", "?donatur=x'--"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("donors:gift_create") + query)
+        assert response.status_code == 200
+        # A regency has 21.000 donors: every read of the register names the chosen one.
+        reads = [q["sql"] for q in captured.captured_queries if 'FROM "donors_donor"' in q["sql"]]
+        assert all('"donors_donor"."id" IN' in sql for sql in reads), reads
+    # A refused form shows the donor that was chosen, and only that one.
+    body = client.post(reverse("donors:gift_create"), _post(books, donor=chosen.pk, amount="x"))
+    select = body.content.decode().split('name="donor"')[1].split("</select>")[0]
+    assert select.count("<option") == 2 and "Warga 07" in select
+
+
 def test_the_donor_search_finds_by_name_and_by_nip(books, login):
     Donor.objects.create(kind="individual", name="Sri Lestari")
     Donor.objects.create(kind="pns", name="Bambang", nip="198203102008012003")

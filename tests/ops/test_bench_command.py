@@ -37,3 +37,30 @@ def test_the_generated_section_names_the_machine_and_every_measure(tmp_path):
     assert "**Machine:** x86_64, 2 cores." in text
     assert "| page donor list: queries small/full, ms, KB | 8/8, 12, 43 |  |" in text
     assert "postings 20.000" in text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_bench_pages_refuses_to_measure_a_scratch_database_that_was_never_generated():
+    with pytest.raises(CommandError, match="run manage.py bench first"):
+        call_command("bench", "--pages", "--database", "kenanga_bench_never_made")
+
+
+def test_a_pages_rerun_writes_its_own_section_and_leaves_the_full_run_alone(tmp_path, monkeypatch):
+    import bench.regency as regency
+    from bench.regency import PAGES_END, PAGES_START, write_docs
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    full = f"{MARK_START}\nfull run\n{MARK_END}"
+    (docs / "benchmarks.md").write_text(f"# Benchmarks\n\n{full}\n\nwritten up\n")
+    monkeypatch.setattr(regency, "ROOT", tmp_path)
+    report = Report(sizes={"page_repeats": 5})
+    report.machine = "x86_64, 2 cores"
+    report.add("page Dana `/dana/` (auditor): queries, ms, SQL ms, KB", "8, 20, 5, 12")
+    for _ in range(2):  # a second rerun replaces the first, it does not add a copy
+        write_docs(markdown(report, quick=False, pages=True))
+
+    text = (docs / "benchmarks.md").read_text()
+    assert full in text and "written up" in text
+    assert text.count(PAGES_START) == 1 and text.count(PAGES_END) == 1
+    assert "`manage.py bench --pages`" in text and "| 8, 20, 5, 12 |" in text

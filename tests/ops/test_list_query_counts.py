@@ -141,6 +141,86 @@ def _decision_queue(n, people, books):
     _visits(n, people, books, decided=True)
 
 
+def _requests_for_help(n, people, books, *, approved: bool = False, paid: bool = False):
+    import uuid
+
+    from disbursements.services import (
+        disbursement_approve,
+        disbursement_create,
+        disbursement_pay,
+    )
+    from funds.models import Programme
+    from funds.services import contribution_record
+    from tests.disbursements.conftest import family
+
+    today = timezone.localdate()
+    contribution_record(
+        fund=books["fund"],
+        location=books["bank"],
+        amount=Decimal("1000000") * n,
+        date=today - dt.timedelta(days=1),
+        description="Saldo uji",
+        reference=None,
+        actor=people[Role.FUND_MANAGER],
+    )
+    darurat = Programme.objects.get(code="darurat")
+    for _ in range(n):
+        request = disbursement_create(
+            programme=darurat,
+            household=family(),
+            member=None,
+            fund=books["fund"],
+            amount="1000000",
+            payee_kind="household",
+            payee_name="Bu Sumi",
+            actor=people[Role.VERIFIER],
+        )
+        if approved or paid:
+            disbursement_approve(request=request, actor=people[Role.TREASURER])
+        if paid:
+            disbursement_pay(
+                request=request,
+                actor=people[Role.TREASURER],
+                amount="1000000",
+                location=books["bank"],
+                method="cash",
+                date=today,
+                idempotency_key=uuid.uuid4().hex,
+            )
+
+
+def _approved_requests(n, people, books):
+    _requests_for_help(n, people, books, approved=True)
+
+
+def _paid_requests(n, people, books):
+    _requests_for_help(n, people, books, paid=True)
+
+
+def _pledges(n, people, books):
+    from core.models import User
+    from donors.models import Partner, Pledge
+
+    serial = next(_serial)
+    partner = Partner.objects.create(
+        donor=Donor.objects.create(kind="company", name=f"PT Mitra {serial}"),
+        user=User.objects.create_user(email=f"mitra{serial}@uji.test", password=None),
+        legal_name=f"PT Mitra {serial}",
+        npwp=f"{100000000000000 + serial}",
+        contact_name="Narahubung",
+        status=Partner.Status.VERIFIED,
+    )
+    for i in range(n):
+        Pledge.objects.create(
+            partner=partner,
+            kind=Pledge.Kind.CASH,
+            title=f"Program {i}",
+            total_amount=Decimal("1000000"),
+            fund=books["fund"],
+            status=Pledge.Status.ACCEPTED,
+        )
+
+
 CASES = {
     "audit trail": ("/audit/", Role.AUDITOR, _audit),
     "donors": ("/donatur/", Role.FUND_MANAGER, _donors),
@@ -153,6 +233,11 @@ CASES = {
     "complaints": ("/rumah-tangga/pengaduan/", Role.VERIFIER, _complaints),
     "verifier's work list": ("/rumah-tangga/kunjungan/", Role.VERIFIER, _visits),
     "decision queue": ("/rumah-tangga/keputusan/", Role.HEAD, _decision_queue),
+    "requests for help": ("/bantuan/", Role.VERIFIER, _requests_for_help),
+    "approval queue": ("/bantuan/persetujuan/", Role.TREASURER, _requests_for_help),
+    "payment queue": ("/bantuan/pembayaran/", Role.TREASURER, _approved_requests),
+    "coverage": ("/bantuan/cakupan/", Role.HEAD, _paid_requests),
+    "CSR pledges (staff)": ("/donatur/mitra/", Role.FUND_MANAGER, _pledges),
 }
 
 
@@ -212,3 +297,68 @@ def test_a_page_number_that_is_not_a_number_shows_the_first_page(personas, books
     page = client.get("/rumah-tangga/kunjungan/", {"page": "x'--"})
     assert page.status_code == 200
     assert page.content.decode().count('data-testid="visit-card"') == 3
+
+
+def test_the_gift_list_never_loads_the_payroll_file_behind_its_gifts(personas, books, client):
+    from donors.services import payroll_import_commit
+
+    draft, check = payroll_import_prepare(
+        data=b"NIP;NAMA;JUMLAH\n197805152005011002;Budi;100.000\n198001012006041003;Sri;50.000\n",
+        filename="gaji.csv",
+        opd=books["opd"],
+        scheme=books["scheme"],
+        period=dt.date(2025, 3, 1),
+        received_on=dt.date(2025, 3, 28),
+        expected_count=None,
+        expected_total=None,
+        actor=personas[Role.FUND_MANAGER],
+    )
+    assert draft is not None, check.errors
+    payroll_import_commit(payroll_import=draft, actor=personas[Role.FUND_MANAGER])
+    client.force_login(personas[Role.FUND_MANAGER])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/donatur/sumbangan/").content.decode()
+
+    # The import's file (every parsed row, the preview) is JSON of thousands of rows.
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "parsed_rows" not in sql and "preview" not in sql
+    assert page.count("Dinas Kesehatan") >= 2 or page.count("DINKES") >= 2
+
+
+def test_the_arrears_page_reads_one_page_of_civil_servants_not_all_of_them(personas, books, client):
+    _civil_servants_in_arrears(55, personas, books)
+    client.force_login(personas[Role.FUND_MANAGER])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/donatur/tunggakan/", {"bulan": "2025-03"}).content.decode()
+
+    # A regency has 21.000 enrolled civil servants: the figure is counted, not loaded.
+    reads = [q["sql"] for q in captured.captured_queries if '"donors_donor"."name"' in q["sql"]]
+    assert reads and all("LIMIT" in sql for sql in reads), reads
+    assert "(55)" in page and page.count("Pegawai ") == 50
+
+
+@pytest.mark.parametrize(
+    "name", ["audit trail", "donors", "contributions", "fund postings", "household search"]
+)
+def test_a_list_that_grows_with_the_years_is_paged_without_counting_its_rows(
+    name, personas, books, client
+):
+    url, role, build = CASES[name]
+    client.force_login(personas[role])
+    build(3, personas, books)
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(url, {"per_page": 2}).content.decode()
+
+    assert not [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    assert "page=2" in first  # the pager still offers the next page
+
+
+def test_a_page_past_the_end_of_a_list_paged_without_counting_shows_the_first(
+    personas, books, client
+):
+    _audit(3, personas, books)
+    client.force_login(personas[Role.AUDITOR])
+    for page in ("99", "99999999999999999999"):  # the second overflows an SQL OFFSET
+        response = client.get("/audit/", {"per_page": 2, "page": page})
+        assert response.status_code == 200
+        assert "page=2" in response.content.decode()

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         "Builds regency-scale data by COPY in a separate database (kenanga_bench on the same "
         "PostgreSQL server, dropped and created again) and measures import rates, pages, "
         "balance reads, ledger writes and load, each against a limit measured in the same run. "
-        "--quick runs a small version in under two minutes (a smoke test; no speed asserted)."
+        "--quick runs a small version in under two minutes (a smoke test; no speed asserted). "
+        "--pages measures every page again on the data kept from the last run."
     )
 
     def add_arguments(self, parser):
@@ -30,8 +31,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--database", default="kenanga_bench", help="name of the scratch database"
         )
+        parser.add_argument(
+            "--pages",
+            action="store_true",
+            help="measure every page again against the data an earlier run left in --database "
+            "(migrations applied, nothing dropped or generated)",
+        )
 
-    def handle(self, *args, quick, write_docs, database, **options):
+    def handle(self, *args, quick, write_docs, database, pages, **options):
         if connection.vendor != "postgresql":
             raise CommandError(
                 "The benchmark compares against PostgreSQL COPY: set DATABASE_URL to PostgreSQL."
@@ -48,8 +55,14 @@ class Command(BaseCommand):
             auth += f":{s['PASSWORD']}"
         server = f"postgresql://{auth}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{database}"')
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+            ).fetchone()
+            if pages and not exists:
+                raise CommandError(f"--pages: no database {database}; run manage.py bench first.")
+            if not pages:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{database}"')
         root = Path(settings.BASE_DIR)
         env = {
             **os.environ,
@@ -58,7 +71,7 @@ class Command(BaseCommand):
             "PYTHONPATH": str(root),
         }
         command = [sys.executable, "-m", "bench.regency"]
-        command += ["--quick"] * quick + ["--write-docs"] * write_docs
+        command += ["--quick"] * quick + ["--write-docs"] * write_docs + ["--pages"] * pages
         result = subprocess.run(command, cwd=root, env=env, check=False)  # noqa: S603
         if result.returncode:
             raise CommandError(f"The benchmark failed (exit {result.returncode}).")
