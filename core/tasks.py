@@ -63,3 +63,16 @@ def sessions_clear() -> str:
         return f"{deleted} sesi kedaluwarsa dihapus"
 
     return run_once_a_day("core.sessions_clear", work)
+
+
+@shared_task
+def files_purge() -> str:
+    """Delete uploaded files past their retention and orphaned ones, once a day."""
+
+    def work(day: dt.date) -> str:
+        from core.uploads import stored_files_purge
+
+        count, orphans = stored_files_purge()
+        return f"{count} berkas lewat masa simpan dan {orphans} berkas yatim dihapus"
+
+    return run_once_a_day("core.files_purge", work)
