@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "task": "core.tasks.sessions_clear",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Uploaded files past their retention, and encrypted files no record owns.
+    "core.files_purge": {
+        "task": "core.tasks.files_purge",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "beneficiaries.complaints_overdue_remind": {
         "task": "beneficiaries.tasks.complaints_overdue_remind",
         "schedule": crontab(hour=6, minute=30),

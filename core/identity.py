@@ -130,3 +130,45 @@ def parse_nip(value: str | int | None) -> NipInfo:
         sex="L" if nip[14] == "1" else "P",
         serial=nip[15:],
     )
+
+
+# --- Shape checks without messages -----------------------------------------------
+# The log scrubber (core/logging.py) asks whether digits could be an identity number
+# for every log line, possibly before translations are loaded: these answer yes or no
+# by the same rules as the parsers above, without building a message.
+def _date_ok(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def nik_shaped(digits: str) -> bool:
+    """Tell whether `digits` would pass parse_nik."""
+    if not _DIGITS16.match(digits) or "00" in (digits[:2], digits[2:4], digits[4:6]):
+        return False
+    day, month, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
+    day = day - 40 if day > 40 else day
+    return _date_ok(_two_digit_year(yy), month, day) and digits[12:] != "0000"
+
+
+def kk_shaped(digits: str) -> bool:
+    """Tell whether `digits` would pass validate_kk."""
+    if not _DIGITS16.match(digits) or "00" in (digits[:2], digits[2:4]):
+        return False
+    day, month, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
+    return _date_ok(_two_digit_year(yy), month, day) and digits[12:] != "0000"
+
+
+def nip_shaped(digits: str) -> bool:
+    """Tell whether `digits` would pass parse_nip."""
+    if not _DIGITS18.match(digits):
+        return False
+    birth_year = int(digits[0:4])
+    if not _date_ok(birth_year, int(digits[4:6]), int(digits[6:8])):
+        return False
+    year, month = int(digits[8:12]), int(digits[12:14])
+    return (
+        1 <= month <= 12 and year >= birth_year + 15 and digits[14] in "12" and digits[15:] != "000"
+    )

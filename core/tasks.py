@@ -116,3 +116,16 @@ def _role_labels():
     from core.roles import Role
 
     return Role.choices
+
+
+@shared_task
+def files_purge() -> str:
+    """Delete uploaded files past their retention and orphaned ones, once a day."""
+
+    def work(day: dt.date) -> str:
+        from core.uploads import stored_files_purge
+
+        count, orphans = stored_files_purge()
+        return f"{count} berkas lewat masa simpan dan {orphans} berkas yatim dihapus"
+
+    return run_once_a_day("core.files_purge", work)

@@ -354,3 +354,41 @@ def stored_file_delete(*, stored: StoredFile, actor=None) -> StoredFile:
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
     stored.deleted_at = locked.deleted_at
     return locked
+
+
+def stored_files_purge(*, dry_run: bool = False, say=None) -> tuple[int, int]:
+    """Delete files past their retention and encrypted files no record owns.
+
+    Return (files past retention, orphans). With `dry_run`, delete nothing and
+    tell `say` what would go. Run daily by the periodic job `core.files_purge`.
+    """
+    say = say or (lambda line: None)
+    now = timezone.now()
+    due = StoredFile.objects.filter(deleted_at__isnull=True, delete_after__lte=now)
+    count = 0
+    for stored in due.iterator():
+        count += 1
+        if dry_run:
+            say(f"would delete {stored} ({stored.path})")
+        else:
+            stored_file_delete(stored=stored, actor="purge_files")
+    orphans = 0
+    root = file_root()
+    if root.exists():
+        known = set(
+            StoredFile.objects.filter(deleted_at__isnull=True).values_list("path", flat=True)
+        )
+        # A day's grace: a file is written before its record commits.
+        cutoff = (now - dt.timedelta(days=1)).timestamp()
+        for path in root.rglob("*"):
+            if not path.is_file():
+                continue
+            relative = path.relative_to(root).as_posix()
+            if relative in known or path.stat().st_mtime > cutoff:
+                continue
+            orphans += 1
+            if dry_run:
+                say(f"would delete orphan {relative}")
+            else:
+                path.unlink(missing_ok=True)
+    return count, orphans

@@ -704,28 +704,36 @@ def instalments_due(*, today: dt.date, within_days: int = 7):
 def instalment_reminders_send(*, today: dt.date | None = None) -> int:
     """Mail each partner its instalments due soon or overdue, once a day; return mails sent.
 
-    Safe to run twice a day: an instalment reminded today is skipped.
+    Safe to run twice a day, and twice at the same moment (beat and the cron
+    timer): an instalment reminded today is skipped, and each partner's
+    instalments are locked while its mail is sent and they are marked.
     """
     from django.core.mail import send_mail
 
     today = today or timezone.localdate()
     sent = 0
-    by_partner: dict[int, list[Instalment]] = {}
-    for inst in instalments_due(today=today).exclude(reminded_on=today):
-        by_partner.setdefault(inst.pledge.partner_id, []).append(inst)
-    for items in by_partner.values():
-        partner = items[0].pledge.partner
-        lines = [
-            _("- %(title)s: %(amount)s jatuh tempo %(due)s%(late)s")
-            % {
-                "title": i.pledge.title,
-                "amount": format_rupiah(i.outstanding),
-                "due": i.due_date.strftime("%d-%m-%Y"),
-                "late": _(" (terlambat)") if i.due_date < today else "",
-            }
-            for i in items
-        ]
+    waiting = instalments_due(today=today).exclude(reminded_on=today)
+    partner_ids = sorted(set(waiting.values_list("pledge__partner_id", flat=True)))
+    for partner_id in partner_ids:
         with transaction.atomic():
+            # A run started at the same moment waits on these rows, then reads
+            # them again (PostgreSQL re-checks the filter) and finds them reminded.
+            items = list(
+                waiting.filter(pledge__partner_id=partner_id).select_for_update(of=("self",))
+            )
+            if not items:
+                continue
+            partner = items[0].pledge.partner
+            lines = [
+                _("- %(title)s: %(amount)s jatuh tempo %(due)s%(late)s")
+                % {
+                    "title": i.pledge.title,
+                    "amount": format_rupiah(i.outstanding),
+                    "due": i.due_date.strftime("%d-%m-%Y"),
+                    "late": _(" (terlambat)") if i.due_date < today else "",
+                }
+                for i in items
+            ]
             send_mail(
                 _("Pengingat cicilan janji CSR"),
                 _("Yth. %(name)s,\n\nCicilan berikut jatuh tempo atau terlambat:\n%(lines)s\n")
@@ -734,5 +742,5 @@ def instalment_reminders_send(*, today: dt.date | None = None) -> int:
                 [partner.user.email],
             )
             Instalment.objects.filter(pk__in=[i.pk for i in items]).update(reminded_on=today)
-        sent += 1
+            sent += 1
     return sent

@@ -63,8 +63,13 @@ def payroll_import_commit_task(import_id: int, job_id: int, actor_id: int | None
 
 
 @shared_task(name="donors.send_instalment_reminders")
-def send_instalment_reminders() -> int:
-    """Mail CSR partners their instalments due soon or overdue (daily, from Celery beat)."""
+def send_instalment_reminders() -> str:
+    """Mail CSR partners their instalments due soon or overdue, once a day (beat or cron)."""
+    from core.periodic import run_once_a_day
     from donors.csr import instalment_reminders_send
 
-    return instalment_reminders_send()
+    def work(day) -> str:
+        sent = instalment_reminders_send(today=day)
+        return f"{sent} mitra diingatkan"
+
+    return run_once_a_day("donors.send_instalment_reminders", work)

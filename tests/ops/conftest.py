@@ -86,3 +86,9 @@ def row_lock():
     yield take
     for lock in held:
         lock.release()
+
+
+from tests.donors.csr_fixtures import (  # noqa: E402,F401  (fixtures of the CSR tests)
+    csr_books,
+    partner,
+)

@@ -86,12 +86,14 @@ def test_beat_sends_every_periodic_job_to_a_worker_and_each_runs_once(env, tmp_p
         assert len(_succeeded(done, task)) == 1, done[-3000:]
     assert "raised unexpected" not in done
     assert "'1 pengaduan terlambat'" in done
-    # The jobs that mark their day (so that cron and beat never both run them) did so.
+    # Every job marks its day (so that cron and beat never both run it).
     marked = sorted(PeriodicRun.objects.values_list("name", flat=True))
     assert marked == sorted(
         [
             "core.sessions_clear",
+            "core.files_purge",
             "beneficiaries.complaints_overdue_remind",
             "beneficiaries.cards_expiring_remind",
+            "donors.send_instalment_reminders",
         ]
     )

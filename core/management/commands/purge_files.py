@@ -1,17 +1,14 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from core.models import StoredFile
-from core.uploads import file_root, stored_file_delete
+from core.uploads import stored_files_purge
 
 
 class Command(BaseCommand):
     help = (
         "Delete stored files whose retention has ended (delete_after), and encrypted files "
         "on disk that no record owns (left by an upload whose transaction failed). "
-        "Run daily, e.g. from cron or a Celery beat."
+        "Celery beat and `run_periodic` run it daily as the job core.files_purge; "
+        "run it by hand for --dry-run."
     )
 
     def add_arguments(self, parser):
@@ -20,34 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
-        now = timezone.now()
-        due = StoredFile.objects.filter(deleted_at__isnull=True, delete_after__lte=now)
-        count = 0
-        for stored in due.iterator():
-            count += 1
-            if dry_run:
-                self.stdout.write(f"would delete {stored} ({stored.path})")
-            else:
-                stored_file_delete(stored=stored, actor="purge_files")
-        orphans = 0
-        root = file_root()
-        if root.exists():
-            known = set(
-                StoredFile.objects.filter(deleted_at__isnull=True).values_list("path", flat=True)
-            )
-            # A day's grace: a file is written before its record commits.
-            cutoff = (now - dt.timedelta(days=1)).timestamp()
-            for path in root.rglob("*"):
-                if not path.is_file():
-                    continue
-                relative = path.relative_to(root).as_posix()
-                if relative in known or path.stat().st_mtime > cutoff:
-                    continue
-                orphans += 1
-                if dry_run:
-                    self.stdout.write(f"would delete orphan {relative}")
-                else:
-                    path.unlink(missing_ok=True)
+        count, orphans = stored_files_purge(dry_run=dry_run, say=self.stdout.write)
         verb = "would be deleted" if dry_run else "deleted"
         self.stdout.write(
             f"{count} stored file(s) past retention {verb}; {orphans} orphan(s) {verb}."

@@ -1,6 +1,7 @@
 """Mail CSR partners their pledge instalments due within a week or overdue.
 
-For installations without Celery beat: run daily from cron. Safe to run twice a day.
+Celery beat and `run_periodic` run the same daily (job donors.send_instalment_reminders);
+this command is for running it by hand. Safe to run twice, and beside the job.
 """
 
 from django.core.management.base import BaseCommand
