@@ -12,8 +12,8 @@ run on the same machine (absolute times on a shared machine are noisy):
 - queries, median time and HTML size of the main staff pages at small and at
   full size;
 - balance read at full size ÷ at small size;
-- ledger writes per second through the services with 1 and 8 writers, and the
-  share of their time spent waiting for the chain head;
+- ledger writes per second through the services with 1 writer and 8 (on one
+  fund, and spread over 8 funds), and where their time goes;
 - throughput and p99 of staff and public pages under load (gunicorn on
   loopback, bounded in time) ÷ a bare Django view on the same server.
 
@@ -645,64 +645,158 @@ def balance_read(fund) -> float:
     return _read_time(lambda: fund_balance(fund=fund), rounds=3)
 
 
-def ledger_writers(report: Report, fund, bank, writes: int) -> None:
-    """Postings per second through the services with 1 and 8 writers; time spent on the head lock."""
+def _ledger_accounts(fund, bank):
+    """Return eight (fund, location) pairs: the realistic spread of a regency's writers."""
+    from funds.models import Fund, MoneyLocation
+
+    locations = [bank] + [
+        MoneyLocation.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})[0]
+        for code, name, kind in (
+            ("bank-jateng", "Bank Jateng", MoneyLocation.Kind.BANK),
+            ("kas", "Kas tunai", MoneyLocation.Kind.CASH),
+        )
+    ]
+    funds = [fund] + [
+        Fund.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in (
+            ("csr-bri", "CSR BRI"),
+            ("csr-pln", "CSR PLN"),
+            ("csr-semen", "CSR Semen Gresik"),
+            ("baznas-mitra", "Mitra BAZNAS"),
+            ("infak-umum", "Infak umum"),
+            ("sedekah-rtlh", "Sedekah RTLH"),
+            ("kartu-sehat", "Kartu sehat"),
+        )
+    ]
+    return [(funds[i], locations[i % len(locations)]) for i in range(8)]
+
+
+class _Timings:
+    """Seconds spent by every writer in each part of a posting (summed over writers)."""
+
+    PARTS = ("account rows", "chain head", "audit head", "commit")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.spent = dict.fromkeys(self.PARTS, 0.0)
+
+    def add(self, part, seconds):
+        with self.lock:
+            self.spent[part] += seconds
+
+    def wrap(self, module, name, part):
+        original = getattr(module, name, None)
+        if original is None:
+            return lambda: None
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.add(part, time.perf_counter() - started)
+
+        setattr(module, name, timed)
+        return lambda: setattr(module, name, original)
+
+
+def _ledger_writer(i, case, pairs, per_writer, barrier, results):
+    """One writer process: post `per_writer` contributions, report its times."""
     from django.db import connections
 
+    import core.audit as audit
     import funds.services as services
 
-    waited = []
-    original = services._lock_head
+    timings = _Timings()
+    for module, name, part in (
+        (services, "_lock_accounts", "account rows"),
+        (services, "_lock_head", "chain head"),
+        (audit, "_lock_head", "audit head"),
+    ):
+        timings.wrap(module, name, part)
+    fund, location = pairs[i] if case == "spread" else pairs[0]
+    connection = connections["default"]
+    connection.ensure_connection()
+    commit = connection.commit
 
-    def timed_lock():
+    def timed_commit():
         started = time.perf_counter()
-        head = original()
-        waited.append(time.perf_counter() - started)
-        return head
+        try:
+            commit()
+        finally:
+            timings.add("commit", time.perf_counter() - started)
 
-    services._lock_head = timed_lock
+    connection.commit = timed_commit
+    error = ""
+    barrier.wait()
+    started = time.time()
     try:
-        for writers in (1, 8):
-            waited.clear()
-            per_writer = max(1, writes // writers)
-            barrier = threading.Barrier(writers)
-            errors = []
-
-            def work(_i, barrier=barrier, per_writer=per_writer, errors=errors):
-                try:
-                    barrier.wait()
-                    for _ in range(per_writer):
-                        services.contribution_record(
-                            fund=fund,
-                            location=bank,
-                            amount=Decimal("1000"),
-                            date=dt.date(2026, 1, 5),
-                            description="Setoran bench",
-                            reference=None,
-                            actor=None,
-                        )
-                except Exception as exc:  # noqa: BLE001 - reported below
-                    errors.append(exc)
-                finally:
-                    connections.close_all()
-
-            threads = [threading.Thread(target=work, args=(i,)) for i in range(writers)]
-            started = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - started
-            if errors:
-                raise errors[0]
-            rate = writers * per_writer * 2 / elapsed
-            share = sum(waited) / (elapsed * writers)
-            report.add(f"ledger postings/s through the services, {writers} writer(s)", round(rate))
-            report.add(
-                f"  share of writer time waiting for the chain head, {writers}", f"{share:.0%}"
+        for _ in range(per_writer):
+            services.contribution_record(
+                fund=fund,
+                location=location,
+                amount=Decimal("1000"),
+                date=dt.date(2026, 1, 5),
+                description="Setoran bench",
+                reference=None,
+                actor=None,
             )
+    except Exception as exc:  # noqa: BLE001 - reported by the parent
+        error = repr(exc)
     finally:
-        services._lock_head = original
+        connections.close_all()
+    results.put((started, time.time(), timings.spent, error))
+
+
+def ledger_writers(report: Report, fund, bank, writes: int) -> dict:
+    """Postings per second through the services with 1 and 8 writers, same and spread accounts.
+
+    Each writer is its own process, as gunicorn and Celery workers are.
+    `same`: every writer posts to one fund and one bank account (the worst case,
+    they queue on those two account rows). `spread`: eight writers on eight
+    funds (payroll, CSR, zakat partner, infak ...) and three money locations,
+    as in a regency. For each run, the share of writer time spent waiting for
+    the account rows, the ledger chain head, the audit chain head and COMMIT.
+    """
+    import multiprocessing
+
+    from django.db import connections
+
+    context = multiprocessing.get_context("fork")
+    pairs = _ledger_accounts(fund, bank)
+    rates = {}
+    for case, writers in (("same", 1), ("same", 8), ("spread", 8)):
+        per_writer = max(1, writes // writers)
+        barrier, results = context.Barrier(writers), context.Queue()
+        connections.close_all()  # no connection may be shared with the children
+        processes = [
+            context.Process(
+                target=_ledger_writer, args=(i, case, pairs, per_writer, barrier, results)
+            )
+            for i in range(writers)
+        ]
+        for process in processes:
+            process.start()
+        reports = [results.get(timeout=600) for _ in processes]
+        for process in processes:
+            process.join()
+        errors = [error for *_rest, error in reports if error]
+        if errors:
+            raise RuntimeError(errors[0])
+        elapsed = max(r[1] for r in reports) - min(r[0] for r in reports)
+        spent = dict.fromkeys(_Timings.PARTS, 0.0)
+        for _start, _end, parts, _error in reports:
+            for part, seconds in parts.items():
+                spent[part] += seconds
+        rate = writers * per_writer * 2 / elapsed
+        rates[(case, writers)] = rate
+        label = "one fund and one bank" if case == "same" else "8 funds, 3 money locations"
+        report.add(f"ledger postings/s, {writers} writer(s), {label}", round(rate))
+        shares = ", ".join(
+            f"{part} {seconds / (elapsed * writers):.0%}" for part, seconds in spent.items()
+        )
+        report.add(f"  share of writer time waiting: {writers} writer(s), {case}", shares)
+    return rates
 
 
 def load_test(report: Report, people, seconds: float) -> None:
@@ -886,6 +980,20 @@ def run_pages(repeats: int) -> Report:
     return report
 
 
+def ledger_only(writes: int) -> Report:
+    """Only the ledger writers, on an empty ledger (before/after comparisons of a change)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    report = Report(sizes={"writes": writes})
+    call_command("migrate", verbosity=0)
+    fund, bank, _scheme, _opds = _base()
+    ledger_writers(report, fund, bank, writes)
+    return report
+
+
 def markdown(report: Report, quick: bool, pages: bool = False) -> str:
     sizes = ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in report.sizes.items())
     start, end = (PAGES_START, PAGES_END) if pages else (MARK_START, MARK_END)
@@ -925,7 +1033,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--pages", action="store_true")
+    parser.add_argument(
+        "--ledger-writes",
+        type=int,
+        default=0,
+        help="measure only the ledger writers, with this many postings per run",
+    )
     args = parser.parse_args(argv)
+    if args.ledger_writes:
+        ledger_only(args.ledger_writes)
+        return 0
     if args.pages:
         report = run_pages(QUICK["page_repeats"] if args.quick else FULL["page_repeats"])
     else:
