@@ -140,6 +140,12 @@ def test_every_role_walks_its_menu_at_office_and_phone_width(live_server, browse
                 page.screenshot(path=str(walk_dir / name))
                 if width == 390 and page.evaluate("document.documentElement.scrollWidth") > 390:
                     problems.append(f"{where}: scrolls sideways")
+                cut = page.evaluate(
+                    "[...document.querySelectorAll('.stat-value')]"
+                    ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
+                )
+                for value in cut:
+                    problems.append(f"{where}: key figure cut off {value!r}")
                 text = page.evaluate("document.body.innerText")
                 for word in set(LEFTOVERS.findall(text)):
                     problems.append(f"{where}: leftover word {word!r}")
