@@ -128,6 +128,12 @@ class UserAdminError(Exception):
         self.message, self.field = message, field
 
 
+def _require_admin(actor: User | None) -> None:
+    """Only an active admin manages accounts, whichever path calls the service."""
+    if actor is None or not actor.is_active or Role.ADMIN not in actor.roles:
+        raise UserAdminError(_("Hanya administrator yang dapat mengelola pengguna."))
+
+
 def _user_locked(user: User) -> User:
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked._roles_cache = None
@@ -182,6 +188,7 @@ def user_sessions_end(*, user: User) -> int:
 @transaction.atomic
 def user_invite(*, email: str, full_name: str, roles: list[str], actor: User) -> User:
     """Create an account without a password and mail the person a link to choose their own."""
+    _require_admin(actor)
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
@@ -236,6 +243,7 @@ def user_invite(*, email: str, full_name: str, roles: list[str], actor: User) ->
 @transaction.atomic
 def user_role_grant(*, user: User, role: str, actor: User) -> User:
     """Give `user` one more role."""
+    _require_admin(actor)
     from core.roles import INVITABLE_ROLES
 
     user = _user_locked(user)
@@ -254,6 +262,7 @@ def user_role_grant(*, user: User, role: str, actor: User) -> User:
 @transaction.atomic
 def user_role_revoke(*, user: User, role: str, actor: User) -> User:
     """Take one role away from `user`; the last active admin keeps theirs."""
+    _require_admin(actor)
     other_admins = _other_active_admins(user) if role == Role.ADMIN else None
     user = _user_locked(user)
     _refuse_partner_account(user)
@@ -276,6 +285,7 @@ def user_role_revoke(*, user: User, role: str, actor: User) -> User:
 @transaction.atomic
 def user_deactivate(*, user: User, actor: User) -> User:
     """Close an account and end its sessions; the last active admin stays."""
+    _require_admin(actor)
     is_admin = UserRole.objects.filter(user=user, role=Role.ADMIN).exists()
     other_admins = _other_active_admins(user) if is_admin else None
     user = _user_locked(user)
@@ -304,6 +314,7 @@ def user_deactivate(*, user: User, actor: User) -> User:
 @transaction.atomic
 def user_reactivate(*, user: User, actor: User) -> User:
     """Open a closed account again (with the roles it had)."""
+    _require_admin(actor)
     user = _user_locked(user)
     _refuse_partner_account(user)
     if user.is_active:
@@ -321,6 +332,7 @@ def user_mfa_reset(*, user: User, actor: User) -> User:
     Used when a phone is lost: the old device no longer opens the account, and
     the sessions it may still hold end now.
     """
+    _require_admin(actor)
     from allauth.mfa.models import Authenticator
 
     user = _user_locked(user)

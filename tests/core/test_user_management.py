@@ -419,3 +419,36 @@ def test_a_role_given_in_the_screen_is_posted_through_the_view(personas, login):
     assert User.objects.get(pk=target.pk).roles == {"verifier", "head"}
     response = client.post(f"/pengguna/{target.pk}/peran/beri/", {"role": "raja"}, follow=True)
     assert "Pilih peran" in response.content.decode()
+
+
+# --- The services themselves refuse anyone but an active admin -------------------------------
+
+
+@pytest.mark.parametrize("persona", ["fund_manager", "auditor", "treasurer", None])
+def test_every_user_service_refuses_an_actor_who_is_not_an_admin(personas, persona):
+    actor = personas[persona] if persona else None
+    target = personas["verifier"]
+    before = AuditEntry.objects.count()
+    calls = [
+        lambda: user_invite(email="x@uji.test", full_name="X", roles=["verifier"], actor=actor),
+        lambda: user_role_grant(user=target, role="treasurer", actor=actor),
+        lambda: user_role_revoke(user=target, role="verifier", actor=actor),
+        lambda: user_deactivate(user=target, actor=actor),
+        lambda: user_reactivate(user=target, actor=actor),
+        lambda: user_mfa_reset(user=target, actor=actor),
+    ]
+    for call in calls:
+        with pytest.raises(UserAdminError, match="Hanya administrator"):
+            call()
+    target.refresh_from_db()
+    assert target.is_active and target.roles == {"verifier"}
+    assert not User.objects.filter(email="x@uji.test").exists()
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_deactivated_admin_can_no_longer_manage_users(personas):
+    other = make_user("admin.kedua@uji.test", ["admin"])
+    user_deactivate(user=other, actor=personas["admin"])
+    other.refresh_from_db()
+    with pytest.raises(UserAdminError, match="Hanya administrator"):
+        user_role_grant(user=personas["verifier"], role="treasurer", actor=other)
