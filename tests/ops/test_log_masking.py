@@ -95,7 +95,8 @@ def test_any_identity_number_in_any_text_is_masked(number, before, after):
     assume(form not in before + after and digits not in before + after)
     cleaned = scrub(before + form + after)
     assert form not in cleaned and digits not in cleaned
-    assert MASK in cleaned
+    # Glued to an "@" the number may be masked as part of an e-mail address instead.
+    assert MASK in cleaned or "[email]" in cleaned
 
 
 @given(st.floats(min_value=0, max_value=1e6, allow_nan=False), st.integers(1, 18))
