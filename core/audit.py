@@ -17,10 +17,11 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from core.chain import current_key_id, known_keys, seal
+from core.db import insert_row, insert_statement
 from core.models import AuditEntry, AuditHead
 
 # Filled by core.middleware.AuditContextMiddleware for web requests.
@@ -70,7 +71,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return changes
 
 
-def audit_log(
+def audit_entry_new(
     obj: models.Model | None,
     action: str,
     *,
@@ -80,13 +81,13 @@ def audit_log(
     object_id: str | None = None,
     object_repr: str | None = None,
 ) -> AuditEntry:
-    """Record that `actor` did `action` (e.g. ``funds.transaction.posted``) to `obj`."""
+    """Return the unsaved entry of `actor` doing `action` to `obj` (no lock, no query)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr if object_repr is not None else str(obj)[:255]
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    entry = AuditEntry(
+    return AuditEntry(
         at=timezone.now(),
         actor=actor_obj,
         actor_label=(actor_obj.email if actor_obj else (str(actor) if actor else "system"))[:254],
@@ -98,6 +99,39 @@ def audit_log(
         changes=json.loads(json.dumps(_jsonable(changes or {}))),
         ip_address=AuditEntry._meta.get_field("ip_address").get_prep_value(_request_ip.get()),
     )
+
+
+def audit_entry_seal(entry: AuditEntry, *, last_sequence: int, last_hash: str) -> list:
+    """Chain `entry` after the head (locked by the caller); return the statements writing both.
+
+    For `core.db.run_together`, so that a caller holding other locks writes its
+    rows and the entry in one round trip.
+    """
+    entry.sequence, entry.prev_hash, entry.key_id = last_sequence + 1, last_hash, current_key_id()
+    entry.hash = audit_entry_hash(entry)
+    return [insert_statement([entry]), (_HEAD_UPDATE, [entry.sequence, entry.hash])]
+
+
+def audit_log(
+    obj: models.Model | None,
+    action: str,
+    *,
+    actor=None,
+    changes: dict[str, Any] | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """Record that `actor` did `action` (e.g. ``funds.transaction.posted``) to `obj`."""
+    entry = audit_entry_new(
+        obj,
+        action,
+        actor=actor,
+        changes=changes,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+    )
     head = _lock_head()
     entry.sequence, entry.prev_hash, entry.key_id = (
         head.last_sequence + 1,
@@ -105,9 +139,13 @@ def audit_log(
         current_key_id(),
     )
     entry.hash = audit_entry_hash(entry)
-    entry.save(force_insert=True)
-    AuditHead.objects.filter(pk=head.pk).update(last_sequence=entry.sequence, last_hash=entry.hash)
+    insert_row(entry)  # the caller may need its key
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_UPDATE, [entry.sequence, entry.hash])
     return entry
+
+
+_HEAD_UPDATE = "UPDATE core_audithead SET last_sequence = %s, last_hash = %s WHERE id = 1"
 
 
 def _lock_head() -> AuditHead:

@@ -10,9 +10,10 @@ role that owns nothing (docs/operations.md).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 
-from django.db import connection, migrations
+from django.db import connection, migrations, models
 
 TRIGGER_PREFIX = "kenanga_append_only_"
 
@@ -183,3 +184,100 @@ def grant_app_role(cursor, role: str) -> list[str]:
     for sql in statements:
         cursor.execute(sql)
     return statements
+
+
+# --- short writes for the sections that hold a global lock -------------------------------------
+# The ledger and the audit log are written while their chain heads are locked, so every
+# writer queues behind the one holding them. These helpers write rows with one plain SQL
+# statement each, built once per model, so that the time under the lock is the database's
+# and not the ORM's compiling of queries (decision 48).
+_INSERT_SQL: dict[tuple[type, str, int, bool, bool], str] = {}
+
+
+def _insert_sql(model: type[models.Model], rows: int, returning: bool, with_pk: bool) -> str:
+    key = (model, connection.vendor, rows, returning, with_pk)
+    sql = _INSERT_SQL.get(key)
+    if sql is None:
+        meta, qn = model._meta, connection.ops.quote_name
+        fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
+        marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES {', '.join([marks] * rows)}"
+        )
+        if returning:
+            sql += f" RETURNING {qn(meta.pk.column)}"
+        _INSERT_SQL[key] = sql
+    return sql
+
+
+def _insert_params(obj: models.Model, with_pk: bool) -> list:
+    # What Model.save() would send: pre_save fills auto_now_add, get_db_prep_save adapts.
+    return [
+        f.get_db_prep_save(f.pre_save(obj, True), connection)
+        for f in obj._meta.concrete_fields
+        if with_pk or not f.primary_key
+    ]
+
+
+def _saved(obj: models.Model) -> None:
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+def insert_row(obj: models.Model) -> models.Model:
+    """INSERT one new model instance in one statement and set its primary key.
+
+    Like `obj.save(force_insert=True)` for a model without save() overrides or
+    signals (the ledger and audit rows), without compiling a query each time.
+    """
+    model = type(obj)
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, 1, True, False), _insert_params(obj, False))
+        obj.pk = cursor.fetchone()[0]
+    _saved(obj)
+    return obj
+
+
+def insert_statement(objs: Sequence[models.Model]) -> tuple[str, list]:
+    """Return the INSERT of new instances of one model (their keys set if already known).
+
+    For `run_together`; the instances count as saved once it has run.
+    """
+    with_pk = objs[0].pk is not None
+    params = [value for obj in objs for value in _insert_params(obj, with_pk)]
+    for obj in objs:
+        _saved(obj)
+    return _insert_sql(type(objs[0]), len(objs), False, with_pk), params
+
+
+def insert_rows_plain(objs: Sequence[models.Model]) -> None:
+    """INSERT new instances of one model in one statement, not reading their keys back."""
+    if objs:
+        run_together([insert_statement(objs)])
+
+
+def _binds_on_client(cursor) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    import psycopg
+
+    return isinstance(cursor.cursor, psycopg.ClientCursor)
+
+
+def run_together(statements: Sequence[tuple[str, list]]) -> None:
+    """Run statements that return nothing: on PostgreSQL in one round trip, else one by one.
+
+    The driver binds the parameters on the client and sends the statements as one
+    simple query, which runs them in order inside the open transaction; the first
+    error stops them all and is raised as Django's database error.
+    """
+    with connection.cursor() as cursor:
+        if len(statements) > 1 and _binds_on_client(cursor):
+            cursor.execute(
+                "; ".join(sql for sql, _params in statements),
+                [value for _sql, params in statements for value in params],
+            )
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)

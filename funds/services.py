@@ -13,13 +13,15 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import Case, Sum, Value, When
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_log, diff, snapshot
+from core.audit import _lock_head as audit_lock_head
+from core.audit import audit_entry_new, audit_entry_seal, audit_log, diff, snapshot
 from core.chain import current_key_id, seal
+from core.db import insert_row, insert_statement, run_together
 from core.money import MoneyError, format_rupiah, parse_amount
 from core.organisation import get_organisation
 from funds.errors import LedgerError
@@ -93,7 +95,7 @@ def _account_of(owner: Fund | MoneyLocation) -> Account:
 
 def _accounts_of(fund: Fund, location: MoneyLocation) -> tuple[Account, Account]:
     """Return the accounts of a fund and of a money location in one query (created if missing)."""
-    found = Account.objects.filter(
+    found = Account.objects.select_related("fund", "location").filter(
         models.Q(kind=Account.Kind.FUND, fund=fund)
         | models.Q(kind=Account.Kind.LOCATION, location=location)
     )
@@ -106,8 +108,48 @@ def _accounts_of(fund: Fund, location: MoneyLocation) -> tuple[Account, Account]
 def _lock_accounts(accounts: Iterable[Account]) -> dict[int, Account]:
     """Lock the accounts in ascending pk order and return fresh copies by pk."""
     ids = sorted({a.pk for a in accounts})
-    locked = Account.objects.select_for_update(of=("self",)).select_related("fund", "location")
+    locked = Account.objects.select_for_update(of=("self",), no_key=True).select_related(
+        "fund", "location"
+    )
     return {a.pk: a for a in locked.filter(pk__in=ids).order_by("pk")}
+
+
+def _lock_balances(ids: Sequence[int]) -> dict[int, tuple[Decimal, Decimal, int]]:
+    """Lock the accounts in ascending pk order; return {pk: (balance, committed, posting_count)}.
+
+    The posting path's lock: one plain statement, the accounts' names being read before it.
+    """
+    sql = _LOCK_ACCOUNTS.get((connection.vendor, len(ids)))
+    if sql is None:
+        sql = _LOCK_ACCOUNTS[(connection.vendor, len(ids))] = (
+            "SELECT id, balance, committed, posting_count FROM funds_account "
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))}) ORDER BY id" + _for_no_key_update()
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(ids))
+        return {pk: (_money(b), _money(c), int(n)) for pk, b, c, n in cursor.fetchall()}
+
+
+_LOCK_ACCOUNTS: dict[tuple[str, int], str] = {}
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def _for_no_key_update() -> str:
+    # An account's balance changes, never its key: inserting a row that refers to the
+    # account (a month's snapshot while a month closes) must not wait for its writer.
+    if connection.features.has_select_for_no_key_update:
+        return " FOR NO KEY UPDATE"
+    return _for_update()
+
+
+def _money(value) -> Decimal:
+    # PostgreSQL returns Decimal; SQLite a number, read as Django's converter reads it.
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return value.quantize(CENT)
 
 
 def _lock_head() -> LedgerHead:
@@ -119,19 +161,57 @@ def _lock_head() -> LedgerHead:
         return LedgerHead.objects.select_for_update().get(pk=1)
 
 
+def _lock_heads(date: dt.date) -> tuple[int, str, int, str, bool, int | None]:
+    """Lock the ledger head, then the audit head; return both, whether `date` is closed,
+    and on PostgreSQL the new transaction's key.
+
+    The closing check and the key are taken once the ledger head is held:
+    period_close holds it too, so no month can close between this check and
+    COMMIT, and keys follow the chain's order (verify_ledger reads by key).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_sequence, last_hash FROM funds_ledgerhead WHERE id = 1" + _for_update()
+        )
+        ledger = cursor.fetchone()
+        if ledger is None:
+            _lock_head()  # the first posting ever creates the row
+            return _lock_heads(date)
+        next_key = (
+            ", nextval(pg_get_serial_sequence('funds_transaction', 'id'))"
+            if connection.vendor == "postgresql"
+            else ", NULL"
+        )
+        cursor.execute(
+            "SELECT last_sequence, last_hash, EXISTS (SELECT 1 FROM funds_closedperiod "
+            f"WHERE year = %s AND month = %s){next_key} FROM core_audithead WHERE id = 1"
+            + _for_update(),
+            [date.year, date.month],
+        )
+        audit = cursor.fetchone()
+    if audit is None:
+        audit_lock_head()  # the first audit entry ever creates the row
+        return _lock_heads(date)
+    return int(ledger[0]), ledger[1], int(audit[0]), audit[1], bool(audit[2]), audit[3]
+
+
 def period_is_closed(date: dt.date) -> bool:
     return ClosedPeriod.objects.filter(year=date.year, month=date.month).exists()
 
 
+def _closed_error(date: dt.date) -> LedgerError:
+    return LedgerError(
+        _(
+            "Periode %(m)02d/%(y)s sudah ditutup; catat koreksi dengan tanggal di periode "
+            "yang masih terbuka."
+        )
+        % {"m": date.month, "y": date.year}
+    )
+
+
 def _refuse_closed(date: dt.date) -> None:
     if period_is_closed(date):
-        raise LedgerError(
-            _(
-                "Periode %(m)02d/%(y)s sudah ditutup; catat koreksi dengan tanggal di periode "
-                "yang masih terbuka."
-            )
-            % {"m": date.month, "y": date.year}
-        )
+        raise _closed_error(date)
 
 
 def transaction_hash(
@@ -254,29 +334,66 @@ def _post(
     if reference_type is not None:
         ref_type, ref_id = reference_type, reference_id or ""
 
-    accounts = _lock_accounts(a for a, _amt in clean)
-    if len(accounts) != len({a.pk for a, _amt in clean}):
+    ids = sorted({a.pk for a, _amt in clean})
+    # Everything that needs no lock is done before the first lock (decision 48): the
+    # accounts' names for the audit entry, the rows to write. A closed month is refused
+    # under the ledger head, where no closing can slip in (one query fewer per posting).
+    accounts = {a.pk: a for a, _amt in clean}
+    if not all(_described(a) for a in accounts.values()):
+        accounts = Account.objects.select_related("fund", "location").in_bulk(ids)
+    if len(accounts) != len(ids):
         raise LedgerError(_("Akun buku besar tidak ditemukan."))
-    head = _lock_head()
-    # Checked under the head lock, so a period closing cannot slip in between.
-    _refuse_closed(date)
+    lines = [(accounts[a.pk], amount) for a, amount in clean]
+    entry = audit_entry_new(
+        None,
+        "funds.transaction.posted",
+        actor=actor,
+        object_type=Transaction._meta.label_lower,
+        changes={
+            "kind": kind,
+            "date": date,
+            "lines": [[str(acc), str(amount)] for acc, amount in lines],
+            "reverses": reverses.sequence if reverses else None,
+        },
+    )
+    txn = Transaction(
+        kind=kind,
+        date=date,
+        description=description,
+        reference_type=ref_type,
+        reference_id=ref_id,
+        reverses=reverses,
+        programme=programme,
+        area=area,
+        asnaf=asnaf,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
-    new_balance = {pk: acc.balance for pk, acc in accounts.items()}
+    # From the first lock to COMMIT every other writer of these accounts (and, from the
+    # heads on, every writer of the ledger) waits: one short statement per step.
+    held = _lock_balances(ids)
+    if len(held) != len(ids):
+        raise LedgerError(_("Akun buku besar tidak ditemukan."))
+    last_sequence, last_hash, audit_sequence, audit_hash, closed, txn_id = _lock_heads(date)
+    if closed:
+        raise _closed_error(date)
+    balance = {pk: figures[0] for pk, figures in held.items()}
+    count = {pk: figures[2] for pk, figures in held.items()}
     postings = []
-    for account, amount in clean:
-        acc = accounts[account.pk]
-        new_balance[acc.pk] += amount * acc.sign
+    for acc, amount in lines:
+        change = amount * acc.sign
+        balance[acc.pk] += change
+        count[acc.pk] += 1
         # Money reserved by open commitments may not be taken by anything else.
-        floor = acc.committed if amount * acc.sign < 0 else ZERO
-        if new_balance[acc.pk] < floor:
-            raise _insufficient(acc, -(amount * acc.sign), acc.balance - floor)
-        postings.append(Posting(account=acc, amount=amount, balance_after=new_balance[acc.pk]))
+        floor = held[acc.pk][1] if change < 0 else ZERO
+        if balance[acc.pk] < floor:
+            raise _insufficient(acc, -change, balance[acc.pk] - change - floor)
+        postings.append(Posting(account=acc, amount=amount, balance_after=balance[acc.pk]))
 
-    sequence = head.last_sequence + 1
-    key_id = current_key_id()
-    digest = transaction_hash(
-        key_id=key_id,
-        sequence=sequence,
+    txn.sequence, txn.prev_hash, txn.key_id = last_sequence + 1, last_hash, current_key_id()
+    txn.hash = transaction_hash(
+        key_id=txn.key_id,
+        sequence=txn.sequence,
         kind=kind,
         date=date,
         description=description,
@@ -287,57 +404,61 @@ def _post(
         area=area,
         asnaf=asnaf,
         lines=[(p.account.pk, p.amount) for p in postings],
-        prev_hash=head.last_hash,
+        prev_hash=last_hash,
     )
-    txn = Transaction.objects.create(
-        sequence=sequence,
-        kind=kind,
-        date=date,
-        description=description,
-        reference_type=ref_type,
-        reference_id=ref_id,
-        reverses=reverses,
-        programme=programme,
-        area=area,
-        asnaf=asnaf,
-        hash=digest,
-        prev_hash=head.last_hash,
-        key_id=key_id,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    if txn_id is None:
+        insert_row(txn)  # SQLite numbers it; writers are serialised there anyway
+        writes = []
+    else:
+        txn.pk = txn_id
+        writes = [insert_statement([txn])]
     for posting in postings:
         posting.transaction = txn
-    Posting.objects.bulk_create(postings)
-    # One UPDATE for all the accounts (rows already locked above).
-    Account.objects.filter(pk__in=list(accounts)).update(
-        balance=Case(
-            *(When(pk=pk, then=Value(new_balance[pk])) for pk in accounts),
-            output_field=models.DecimalField(max_digits=17, decimal_places=2),
-        ),
-        posting_count=Case(
-            *(
-                When(
-                    pk=pk,
-                    then=Value(acc.posting_count + sum(1 for p in postings if p.account.pk == pk)),
-                )
-                for pk, acc in accounts.items()
+    entry.object_id, entry.object_repr = str(txn.pk), str(txn)[:255]
+    # The rest in one round trip on PostgreSQL: postings, balances, head, audit entry.
+    run_together(
+        [
+            *writes,
+            insert_statement(postings),
+            (
+                _accounts_update_sql(len(ids)),
+                [v for pk in ids for v in (pk, balance[pk])]
+                + [v for pk in ids for v in (pk, count[pk])]
+                + ids,
             ),
-            output_field=models.PositiveBigIntegerField(),
-        ),
-    )
-    LedgerHead.objects.filter(pk=head.pk).update(last_sequence=sequence, last_hash=digest)
-    audit_log(
-        txn,
-        "funds.transaction.posted",
-        actor=actor,
-        changes={
-            "kind": kind,
-            "date": date,
-            "lines": [[str(p.account), str(p.amount)] for p in postings],
-            "reverses": reverses.sequence if reverses else None,
-        },
+            (
+                "UPDATE funds_ledgerhead SET last_sequence = %s, last_hash = %s WHERE id = 1",
+                [txn.sequence, txn.hash],
+            ),
+            *audit_entry_seal(entry, last_sequence=audit_sequence, last_hash=audit_hash),
+        ]
     )
     return txn
+
+
+def _described(account: Account) -> bool:
+    """Whether the account's fund and money location are loaded (its name needs no query)."""
+    return (
+        account.pk is not None
+        and Account.fund.is_cached(account)
+        and Account.location.is_cached(account)
+    )
+
+
+_ACCOUNTS_UPDATE: dict[int, str] = {}
+
+
+def _accounts_update_sql(n: int) -> str:
+    """One UPDATE for the accounts of a transaction (their rows are locked already)."""
+    sql = _ACCOUNTS_UPDATE.get(n)
+    if sql is None:
+        cases = " ".join(["WHEN %s THEN %s"] * n)
+        sql = _ACCOUNTS_UPDATE[n] = (
+            f"UPDATE funds_account SET balance = CASE id {cases} END, "
+            f"posting_count = CASE id {cases} END "
+            f"WHERE id IN ({', '.join(['%s'] * n)})"
+        )
+    return sql
 
 
 # --- money in and out -----------------------------------------------------------------------

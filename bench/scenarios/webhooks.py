@@ -123,8 +123,8 @@ def run() -> dict:
         lock_wait: list[float] = []
         account_wait: list[float] = []
         guard = threading.Lock()
-        original = ledger_services._lock_head
-        original_accounts = ledger_services._lock_accounts
+        original = ledger_services._lock_heads
+        original_accounts = ledger_services._lock_balances
 
         def timed(fn, into):
             def wrapper(*args, **kwargs):
@@ -137,8 +137,8 @@ def run() -> dict:
 
             return wrapper
 
-        ledger_services._lock_head = timed(original, lock_wait)
-        ledger_services._lock_accounts = timed(original_accounts, account_wait)
+        ledger_services._lock_heads = timed(original, lock_wait)
+        ledger_services._lock_balances = timed(original_accounts, account_wait)
         try:
             results = {}
             for workers in (1, 8):
@@ -146,8 +146,8 @@ def run() -> dict:
                 for key, value in _deliver_all(payments, workers, lock_wait, account_wait).items():
                     results[f"{key}_{workers}_workers"] = value
         finally:
-            ledger_services._lock_head = original
-            ledger_services._lock_accounts = original_accounts
+            ledger_services._lock_heads = original
+            ledger_services._lock_balances = original_accounts
         # Stripe round trips alone, to say what part of a delivery is not ours.
         import stripe
 

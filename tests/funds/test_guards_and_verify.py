@@ -155,6 +155,13 @@ def test_the_database_refuses_a_transaction_dated_in_a_closed_month(ledger, give
     first = give(ledger.matra, "1000", date=dt.date(2025, 3, 3))
     ClosedPeriod.objects.create(year=2025, month=3, last_sequence=1, last_hash=first.hash)
     # Take away the service's own check: the database must still refuse.
+    locked = services._lock_heads
+
+    def heads_saying_open(date):
+        *heads, _closed, key = locked(date)
+        return (*heads, False, key)
+
+    monkeypatch.setattr(services, "_lock_heads", heads_saying_open)
     monkeypatch.setattr(services, "_refuse_closed", lambda date: None)
     with pytest.raises(DatabaseError), transaction.atomic():
         give(ledger.matra, "500", date=dt.date(2025, 3, 20))
