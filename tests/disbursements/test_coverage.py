@@ -112,13 +112,28 @@ def test_an_empty_registry_shows_no_village(aid):
     assert coverage_by_desa() == []
 
 
+def without_households_paid(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k != "households_paid"}
+
+
+def test_leaving_out_the_households_paid_changes_no_other_figure(villages):
+    rows = coverage_by_desa(households_paid=False)
+    assert rows == [without_households_paid(r) for r in (KEDEN_ROW, TROBAYAN_ROW, KARANGWARU_ROW)]
+    assert coverage_by_desa(prefix="%", households_paid=False) == []
+
+
 def test_the_page_shows_the_counted_figures_and_filters_by_the_prefix(villages, login):
     client = login(villages.head)
     page = client.get(reverse("disbursements:coverage"), {"wilayah": "33.14.01"})
-    assert list(page.context["table"].data.data) == [KEDEN_ROW, TROBAYAN_ROW]
+    shown = [without_households_paid(r) for r in (KEDEN_ROW, TROBAYAN_ROW)]
+    assert list(page.context["table"].data.data) == shown
     html = page.content.decode()
     assert "Keden" in html and "Trobayan" in html and "Karangwaru" not in html
-    assert "?desa=33.14.01.2001#belum" in html
+    keden = html[html.index('data-label="Kode desa">33.14.01.2001<') :].split("</tr>")[0]
+    assert 'data-label="Rumah tangga layak">6</td>' in keden
+    assert 'data-label="Sudah dibantu">2</td>' in keden
+    assert '<a href="?desa=33.14.01.2001#belum">4</a>' in keden
+    assert 'data-kind="money">Rp5.200.000</td>' in keden
     for prefix in ("%", "33.14.0_"):
         empty = client.get(reverse("disbursements:coverage"), {"wilayah": prefix})
         assert empty.status_code == 200 and list(empty.context["table"].data.data) == []
