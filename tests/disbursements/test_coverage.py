@@ -134,6 +134,16 @@ def test_the_page_shows_the_counted_figures_and_filters_by_the_prefix(villages, 
     assert 'data-label="Sudah dibantu">2</td>' in keden
     assert '<a href="?desa=33.14.01.2001#belum">4</a>' in keden
     assert 'data-kind="money">Rp5.200.000</td>' in keden
+    assert 'href="?wilayah=33.14.01&amp;export=csv"' in html
     for prefix in ("%", "33.14.0_"):
         empty = client.get(reverse("disbursements:coverage"), {"wilayah": prefix})
         assert empty.status_code == 200 and list(empty.context["table"].data.data) == []
+
+
+def test_the_export_links_carry_an_odd_prefix_as_typed(villages, login):
+    client = login(villages.head)
+    html = client.get(reverse("disbursements:coverage"), {"wilayah": "33%&x"}).content.decode()
+    assert 'href="?wilayah=33%25%26x&amp;export=csv"' in html
+    export = client.get(reverse("disbursements:coverage"), {"wilayah": "33%&x", "export": "csv"})
+    body = b"".join(export.streaming_content) if export.streaming else export.content
+    assert export.status_code == 200 and KEDEN.encode() not in body
