@@ -264,6 +264,13 @@ class DisbursementRequest(models.Model):
         indexes = [
             models.Index(fields=["household", "programme"]),
             models.Index(fields=["status", "fund"]),
+            # The households helped (paid, even in part), as coverage_by_desa and
+            # unserved_households ask: read from this small index, not the wide table.
+            models.Index(
+                fields=["household"],
+                condition=Q(status__in=["paid", "closed", "part_paid"]),
+                name="disb_request_helped",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="disb_request_amount_gt_0"),

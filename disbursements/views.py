@@ -152,7 +152,7 @@ def programme_dashboard(request):
 @staff_view(read=READERS)
 def coverage(request):
     prefix = (request.GET.get("wilayah") or "").strip()
-    rows = selectors.coverage_by_desa(prefix=prefix)
+    rows = selectors.coverage_by_desa(prefix=prefix, households_paid=False)
     table = CoverageTable(rows)
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
     desa = (request.GET.get("desa") or "").strip()
