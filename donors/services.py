@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -434,6 +434,18 @@ def _void_receipts(queryset, reason: str) -> int:
     )
 
 
+def _deferred_checks_now() -> None:
+    """Run the foreign-key checks of the rows written so far now, not at COMMIT (PostgreSQL).
+
+    Django's foreign keys are deferred: left alone, a file's 30.000 checks would run
+    at COMMIT, while the ledger's locks are held.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 # --- Single gifts ------------------------------------------------------------------------------
 @transaction.atomic
 def gift_record(
@@ -495,6 +507,9 @@ def gift_record(
         except ValidationError as exc:
             raise DonorError(" ".join(exc.messages)) from None
     contribution.save()
+    # The receipt's number first: the year's counter is taken before the ledger's
+    # locks, in the order every booking takes them (decision 49).
+    _receipts_issue([contribution.pk], fund=fund, issued_on=date)
     try:
         tx = ledger.contribution_record(
             fund=fund,
@@ -510,7 +525,6 @@ def gift_record(
         raise DonorError(str(exc)) from exc
     contribution.transaction = tx
     contribution.save(update_fields=["transaction"])
-    _receipts_issue([contribution.pk], fund=fund, issued_on=date)
     audit_log(
         contribution,
         "donors.contribution.recorded",
@@ -849,27 +863,6 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
     )
     for row, enrolment_id in zip(to_enrol, enrolment_ids, strict=True):
         row.enrolment_id = enrolment_id
-    try:
-        tx = ledger.contribution_record(
-            fund=scheme.fund,
-            location=imp.location,
-            amount=check.total,
-            date=received_on,
-            description=_("Potongan gaji %(scheme)s %(opd)s bulan %(month)s (%(n)d PNS)")
-            % {
-                "scheme": scheme.code.upper(),
-                "opd": opd.code,
-                "month": f"{period:%m/%Y}",
-                "n": check.count,
-            },
-            reference=imp,
-            actor=actor,
-        )
-    except ledger.LedgerError as exc:
-        raise DonorError(str(exc)) from exc
-    imp.transaction = tx
-    if progress:
-        progress(check.count // 2, check.count)
     payroll, recorded = Contribution.Channel.PAYROLL.value, Contribution.Status.RECORDED.value
     creator_id = creator.pk if creator else None
     # The preview's notes speak of what will happen; once booked they say what was done.
@@ -915,7 +908,7 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
                 "; ".join(booked.get(f, f) for f in r.flags)[:200],
                 "",
                 "",
-                tx.pk,
+                None,  # linked below, once the ledger is posted
                 "",
                 creator_id,
                 now,
@@ -923,7 +916,33 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
             for r in check.rows
         ],
     )
+    if progress:
+        progress(check.count // 2, check.count)
     _receipts_issue(contribution_ids, fund=scheme.fund, issued_on=received_on)
+    # The ledger last (decision 49): every writer of this fund and bank, and from the
+    # chain head on every writer of the ledger, waits while this file holds them, so
+    # the 30.000 rows above and their foreign-key checks are done before it.
+    _deferred_checks_now()
+    try:
+        tx = ledger.contribution_record(
+            fund=scheme.fund,
+            location=imp.location,
+            amount=check.total,
+            date=received_on,
+            description=_("Potongan gaji %(scheme)s %(opd)s bulan %(month)s (%(n)d PNS)")
+            % {
+                "scheme": scheme.code.upper(),
+                "opd": opd.code,
+                "month": f"{period:%m/%Y}",
+                "n": check.count,
+            },
+            reference=imp,
+            actor=actor,
+        )
+    except ledger.LedgerError as exc:
+        raise DonorError(str(exc)) from exc
+    imp.transaction = tx
+    Contribution.objects.filter(payroll_import=imp, transaction__isnull=True).update(transaction=tx)
     if progress:
         progress(check.count, check.count)
     if new_rows:

@@ -69,21 +69,37 @@ def _import(scheme, opd, data: bytes, month: dt.date, phases: dict | None = None
     )
     assert draft is not None, check.errors[:5]
     prepared = time.perf_counter()
-    imp = payroll_import_commit(payroll_import=draft, actor=None, progress=progress)
+    # When the booking takes the ledger's first lock (the fund's and bank's account rows):
+    # from then to COMMIT every other writer of them waits.
+    import funds.services as ledger
+
+    locked: list[float] = []
+    lock_balances = ledger._lock_balances
+
+    def timed_lock(ids):
+        locked.append(time.perf_counter())
+        return lock_balances(ids)
+
+    ledger._lock_balances = timed_lock
+    try:
+        imp = payroll_import_commit(payroll_import=draft, actor=None, progress=progress)
+    finally:
+        ledger._lock_balances = lock_balances
     finished = time.perf_counter()
     elapsed = finished - started
     assert imp.row_count == ROWS
-    if phases is not None and len(marks) == 3:
-        # progress() is called after the re-check, after donors/enrolments/ledger
-        # transaction, and after contributions + receipts are written.
-        (_, checked), (_, booked), (_, written) = marks
+    if phases is not None and len(marks) == 3 and locked:
+        # progress() is called after the re-check, after donors, enrolments and
+        # contributions are written, and after receipts, ledger posting and link.
+        (_, checked), (_, written), (_, booked) = marks
         phases.update(
             {
                 "read_check_and_store_draft": prepared - started,
                 "booking_recheck": checked - prepared,
-                "booking_donors_enrolments_ledger": booked - checked,
-                "booking_contributions_receipts": written - booked,
-                "booking_audit_and_commit": finished - written,
+                "booking_donors_enrolments_contributions": written - checked,
+                "booking_receipts_ledger_and_link": booked - written,
+                "booking_audit_and_commit": finished - booked,
+                "ledger_locks_held_to_commit": finished - locked[0],
             }
         )
     return elapsed

@@ -123,5 +123,51 @@ def test_booking_progress_is_visible_to_other_connections_while_the_booking_runs
         services.insert_rows = original
     job.refresh_from_db()
     assert job.status == "done"
-    # Halfway (after the ledger posting) is seen from outside before the booking commits.
+    # Halfway (the contributions written) is seen from outside before the booking commits.
     assert seen[-1] == 1 and job.done == 2
+
+
+def test_payroll_files_and_gifts_booked_at_once_neither_deadlock_nor_lose_a_receipt():
+    """Files take the receipt counter, then the ledger, as every gift does (decision 49)."""
+    fund, bank, scheme = _books()
+    donors = [Donor.objects.create(kind="individual", name=f"Donatur {i}") for i in range(6)]
+    drafts = []
+    for i, code in enumerate(("DINKES", "DISDIK", "BAPPEDA")):
+        opd = Opd.objects.create(code=code, name=code)
+        rows = "".join(f"1978051{i}2005011{n:03d};Pegawai {n};100.000\n" for n in range(1, 41))
+        draft, check = payroll_import_prepare(
+            data=f"NIP;NAMA;JUMLAH\n{rows}".encode(),
+            filename="gaji.csv",
+            opd=opd,
+            scheme=scheme,
+            period=dt.date(2025, 3, 1),
+            received_on=dt.date(2025, 3, 28),
+            expected_count=None,
+            expected_total=None,
+            actor=None,
+        )
+        assert check.ok, check
+        drafts.append(draft)
+
+    def work(i):
+        if i < 3:
+            return payroll_import_commit(payroll_import=drafts[i], actor=None)
+        return gift_record(
+            donor=donors[i - 3],
+            fund=fund,
+            location=bank,
+            amount=Decimal("10000"),
+            date=dt.date(2025, 3, 28),
+            channel=Contribution.Channel.INSTITUTION,
+            actor=None,
+        )
+
+    results, errors = run_at_once(9, work)
+    assert errors == [], errors
+    assert Contribution.objects.count() == 3 * 40 + 6
+    assert Contribution.objects.filter(transaction__isnull=True).count() == 0
+    numbers = sorted(Receipt.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 3 * 40 + 6 + 1))
+    for imp in PayrollImport.objects.all():
+        assert {c.transaction_id for c in imp.contributions.all()} == {imp.transaction_id}
+    assert ledger_verify() == []

@@ -337,3 +337,54 @@ def test_a_file_large_enough_for_copy_books_every_row_with_its_own_receipt(books
     assert (donor.phone, donor.address, donor.display) == ("", "", Donor.Display.ANONYMOUS)
     assert donor.is_active and donor.created_at is not None and donor.merged_into is None
     assert (donor.rank, donor.job_title, donor.npwp, donor.email) == ("", "", "", "")
+
+
+def test_booking_writes_the_rows_and_receipts_first_and_posts_the_ledger_last(books, prepare):
+    """The ledger's locks are held only for the posting and the link (decision 49)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    draft, _ = prepare(dinkes_march(), count=2, total="300000")
+    with CaptureQueriesContext(connection) as ctx:
+        imp = payroll_import_commit(payroll_import=draft, actor=books.manager)
+    sql = [q["sql"] for q in ctx.captured_queries]
+
+    def first(text):
+        return next(i for i, s in enumerate(sql) if text in s)
+
+    contributions = first('INSERT INTO "donors_contribution"')
+    receipts = first('INSERT INTO "donors_receipt"')
+    accounts_locked = first("SELECT id, balance, committed, posting_count FROM funds_account")
+    posted = first('INSERT INTO "funds_transaction"')
+    linked = first('UPDATE "donors_contribution" SET "transaction_id"')
+    assert contributions < receipts < accounts_locked < posted < linked
+    if connection.vendor == "postgresql":
+        # The rows' deferred foreign-key checks run before the ledger's locks, not at COMMIT.
+        assert receipts < first("SET CONSTRAINTS ALL IMMEDIATE") < accounts_locked
+    assert {c.transaction_id for c in imp.contributions.all()} == {imp.transaction_id}
+    assert imp.transaction_id is not None
+
+
+def test_a_gift_takes_its_receipt_number_before_the_ledger_locks(books):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from donors.models import Contribution, Donor
+    from donors.services import gift_record
+
+    donor = Donor.objects.create(kind="individual", name="Ibu Sri")
+    with CaptureQueriesContext(connection) as ctx:
+        gift = gift_record(
+            donor=donor,
+            fund=books.matra,
+            location=books.bank,
+            amount=Decimal("25000"),
+            date=RECEIVED,
+            channel=Contribution.Channel.INSTITUTION,
+            actor=books.manager,
+        )
+    sql = [q["sql"] for q in ctx.captured_queries]
+    counter = next(i for i, s in enumerate(sql) if "donors_receiptcounter" in s)
+    accounts = next(i for i, s in enumerate(sql) if s.startswith("SELECT id, balance"))
+    assert counter < accounts
+    assert gift.transaction_id and gift.receipt.number == 1
