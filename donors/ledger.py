@@ -24,6 +24,7 @@ from funds.services import (
     gateway_charge_record,
     money_move,
     programme_check,
+    transaction_key_reserve,
     transaction_reverse,
     transfer_record,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "gateway_charge_record",
     "money_move",
     "programme_check",
+    "transaction_key_reserve",
     "fund_available",
     "fund_get",
     "location_available",

@@ -435,15 +435,27 @@ def _void_receipts(queryset, reason: str) -> int:
 
 
 def _deferred_checks_now() -> None:
-    """Run the foreign-key checks of the rows written so far now, not at COMMIT (PostgreSQL).
+    """Run now, not at COMMIT, the foreign-key checks of the rows a booking wrote (PostgreSQL).
 
     Django's foreign keys are deferred: left alone, a file's 30.000 checks would run
-    at COMMIT, while the ledger's locks are held.
+    at COMMIT, while the ledger's locks are held. The references to the ledger
+    transaction stay deferred: it is posted after them.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.conname), ', ') "
+            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND c.condeferrable AND c.condeferred "
+            "AND c.conrelid = ANY (ARRAY['donors_donor', 'donors_enrolment', "
+            "'donors_contribution', 'donors_receipt']::regclass[]) "
+            "AND c.confrelid <> 'funds_transaction'::regclass"
+        )
+        names = cursor.fetchone()[0]
+        if names:
+            cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
 # --- Single gifts ------------------------------------------------------------------------------
@@ -865,6 +877,8 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
         row.enrolment_id = enrolment_id
     payroll, recorded = Contribution.Channel.PAYROLL.value, Contribution.Status.RECORDED.value
     creator_id = creator.pk if creator else None
+    # The ledger last (decision 49): the rows name their transaction's key, taken now.
+    key = ledger.transaction_key_reserve()
     # The preview's notes speak of what will happen; once booked they say what was done.
     booked = {
         _("Donatur baru: akan dibuat dan didaftarkan pada skema."): _(
@@ -908,7 +922,7 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
                 "; ".join(booked.get(f, f) for f in r.flags)[:200],
                 "",
                 "",
-                None,  # linked below, once the ledger is posted
+                key,  # None on SQLite: linked below, once the ledger is posted
                 "",
                 creator_id,
                 now,
@@ -919,9 +933,9 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
     if progress:
         progress(check.count // 2, check.count)
     _receipts_issue(contribution_ids, fund=scheme.fund, issued_on=received_on)
-    # The ledger last (decision 49): every writer of this fund and bank, and from the
-    # chain head on every writer of the ledger, waits while this file holds them, so
-    # the 30.000 rows above and their foreign-key checks are done before it.
+    # Every writer of this fund and bank, and from the chain head on every writer of
+    # the ledger, waits while this file holds them: the 30.000 rows above and their
+    # foreign-key checks are done before the ledger is touched.
     _deferred_checks_now()
     try:
         tx = ledger.contribution_record(
@@ -938,11 +952,15 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
             },
             reference=imp,
             actor=actor,
+            key=key,
         )
     except ledger.LedgerError as exc:
         raise DonorError(str(exc)) from exc
     imp.transaction = tx
-    Contribution.objects.filter(payroll_import=imp, transaction__isnull=True).update(transaction=tx)
+    if key is None:
+        Contribution.objects.filter(payroll_import=imp, transaction__isnull=True).update(
+            transaction=tx
+        )
     if progress:
         progress(check.count, check.count)
     if new_rows:

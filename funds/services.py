@@ -308,6 +308,7 @@ def _post(
     asnaf: str = "",
     reference_type: str | None = None,
     reference_id: str | None = None,
+    key: int | None = None,
 ) -> Transaction:
     """transaction_post's work, for services already inside their own transaction.
 
@@ -375,6 +376,7 @@ def _post(
     if len(held) != len(ids):
         raise LedgerError(_("Akun buku besar tidak ditemukan."))
     last_sequence, last_hash, audit_sequence, audit_hash, closed, txn_id = _lock_heads(date)
+    txn_id = key or txn_id
     if closed:
         raise _closed_error(date)
     balance = {pk: figures[0] for pk, figures in held.items()}
@@ -480,8 +482,13 @@ def contribution_record(
     reference: models.Model | None,
     actor,
     kind=Transaction.Kind.CONTRIBUTION,
+    key: int | None = None,
 ) -> Transaction:
-    """Record money that came in: location +, fund +."""
+    """Record money that came in: location +, fund +.
+
+    `key`: the transaction's primary key taken earlier with transaction_key_reserve(),
+    so that rows written before the posting can already refer to it.
+    """
     amount = _amount(amount)
     if not fund.is_active:
         raise LedgerError(_("Dana %(f)s sudah ditutup dan tidak menerima uang.") % {"f": fund})
@@ -496,7 +503,23 @@ def contribution_record(
         lines=[(location_account, amount), (fund_account, -amount)],
         reference=reference,
         actor=actor,
+        key=key,
     )
+
+
+def transaction_key_reserve() -> int | None:
+    """Take the primary key of a transaction to be posted later in this database transaction.
+
+    PostgreSQL only (None elsewhere): a long booking writes its rows referring to the
+    key first and posts the ledger last (decision 49). The foreign keys are checked at
+    COMMIT, so the rows may name the transaction before it exists; a key left unused
+    when the booking fails is a gap in the keys, never in the chain's sequence.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('funds_transaction', 'id'))")
+        return cursor.fetchone()[0]
 
 
 def programme_check(*, code: str, active_only: bool = True) -> None:

@@ -28,9 +28,9 @@ from funds.statements import Statements, statements_for_period
 CHUNK = 5000
 
 
-def _postings_by_transaction(first_pk: int, last_pk: int) -> dict[int, list[tuple[int, Decimal]]]:
+def _postings_by_transaction(pks: list[int]) -> dict[int, list[tuple[int, Decimal]]]:
     rows = (
-        Posting.objects.filter(transaction_id__gte=first_pk, transaction_id__lte=last_pk)
+        Posting.objects.filter(transaction_id__in=pks)
         .order_by("pk")
         .values_list("transaction_id", "account_id", "amount")
     )
@@ -97,15 +97,20 @@ def ledger_verify() -> list[str]:
         "prev_hash",
         "key_id",
     )
-    last_pk = 0
+    last_seq = -1
     while True:
+        # Read in the chain's order: a booking may take its transaction's key before the
+        # ledger's locks (decision 49), so keys need not follow the chain.
         batch = list(
-            Transaction.objects.filter(pk__gt=last_pk).order_by("pk").values_list(*columns)[:CHUNK]
+            Transaction.objects.filter(sequence__gt=last_seq)
+            .order_by("sequence")
+            .values_list(*columns)[:CHUNK]
         )
         if not batch:
             break
-        postings = _postings_by_transaction(batch[0][0], batch[-1][0])
-        for row in sorted(batch, key=lambda r: r[1]):
+        last_seq = batch[-1][1]
+        postings = _postings_by_transaction([row[0] for row in batch])
+        for row in batch:
             pk, seq, kind, date, desc, rtype, rid, rev_id, prog, area, asnaf, digest, prev, key = (
                 row
             )
@@ -173,7 +178,6 @@ def ledger_verify() -> list[str]:
                 problems.append(
                     f"{label}: bertanggal {date:%d/%m/%Y} di periode yang sudah ditutup."
                 )
-        last_pk = batch[-1][0]
 
     head = LedgerHead.objects.filter(pk=1).first()
     if head and (head.last_hash != prev_hash or head.last_sequence != expected_seq - 1):

@@ -168,3 +168,28 @@ def test_the_database_refuses_a_transaction_dated_in_a_closed_month(ledger, give
     assert Transaction.objects.count() == 1
     give(ledger.matra, "500", date=dt.date(2025, 4, 1))
     assert ledger_verify() == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="keys are taken ahead on PostgreSQL only"
+)
+def test_a_key_taken_before_later_postings_verifies_across_every_chunk(ledger, give, monkeypatch):
+    """verify_ledger follows the chain's sequence, not the keys (decision 49)."""
+    from funds import services, verify
+
+    key = services.transaction_key_reserve()
+    earlier = [give(ledger.matra, "1000") for _ in range(5)]
+    late = services.contribution_record(
+        fund=ledger.matra,
+        location=ledger.bank,
+        amount=Decimal("2500"),
+        date=dt.date(2025, 5, 6),
+        description="Potongan gaji",
+        reference=None,
+        actor=ledger.manager,
+        key=key,
+    )
+    assert late.pk == key and all(late.pk < t.pk for t in earlier)
+    assert all(late.sequence > t.sequence for t in earlier)
+    monkeypatch.setattr(verify, "CHUNK", 2)
+    assert ledger_verify() == []
