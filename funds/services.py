@@ -167,7 +167,8 @@ def _lock_heads(date: dt.date) -> tuple[int, str, int, str, bool, int | None]:
 
     The closing check and the key are taken once the ledger head is held:
     period_close holds it too, so no month can close between this check and
-    COMMIT, and keys follow the chain's order (verify_ledger reads by key).
+    COMMIT, and single postings get keys in the chain's order (a booking may
+    take its key ahead, decision 49: verify_ledger reads by sequence).
     """
     with connection.cursor() as cursor:
         cursor.execute(
