@@ -296,6 +296,12 @@ def _take_back(payment: OnlinePayment, *, reason: str, removed: Decimal):
         pledge_apply(pledge=old.pledge, amount=-removed, actor=None)
         if new is not None:
             Contribution.objects.filter(pk=new.pk).update(pledge=old.pledge_id)
+            # Every change of a money record is in the audit trail, this link too.
+            audit_log(
+                new,
+                "donors.contribution.updated",
+                changes={"pledge": [None, old.pledge_id], "remainder_of": old.pk},
+            )
     payment.contribution = new
     payment.save(update_fields=["contribution"])
     return old.reversal_transaction

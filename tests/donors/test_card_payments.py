@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 import requests
 
+from core.models import AuditEntry
 from donors.errors import DonorError
 from donors.models import Contribution, GatewayEvent, GatewayMovement, OnlinePayment, Receipt
 from donors.payments import online_payment_refund, online_payment_start
@@ -265,6 +266,12 @@ def test_a_partial_refund_voids_the_receipt_and_re_receipts_what_is_left(
     assert balance(csr_books.gateway) == Decimal("750000.00")
     booked.pledge.refresh_from_db()
     assert booked.pledge.received_amount == Decimal("750000.00")
+    assert booked.contribution.pledge_id == booked.pledge_id
+    # The remainder's link to the pledge is audited, once (the second event changed nothing).
+    linked = AuditEntry.objects.filter(
+        action="donors.contribution.updated", object_id=str(booked.contribution_id)
+    )
+    assert [e.changes["pledge"] for e in linked] == [[None, booked.pledge_id]]
     assert ledger_verify() == []
 
 
