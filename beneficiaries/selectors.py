@@ -196,6 +196,20 @@ def decision_queue() -> QuerySet[Registration]:
     )
 
 
+def village_names(*, codes) -> dict[str, tuple[str, str]]:
+    """Return {village code: (village name, kecamatan name)} in one query.
+
+    For pages that group households by village on their own table and need only
+    the names of the few hundred villages found.
+    """
+    return {
+        code: (name, parent)
+        for code, name, parent in Region.objects.filter(code__in=list(codes)).values_list(
+            "code", "name", "parent__name"
+        )
+    }
+
+
 def village_statistics(*, prefix: str = "") -> list[dict]:
     """Return per village: households, listed, eligible today, open visits.
 
@@ -223,17 +237,12 @@ def village_statistics(*, prefix: str = "") -> list[dict]:
         .annotate(n=Count("pk"))
         .values_list("household__village_id", "n")
     )
-    names = {
-        r["code"]: r
-        for r in Region.objects.filter(code__in=[row["village_id"] for row in rows]).values(
-            "code", "name", "parent__name"
-        )
-    }
+    names = village_names(codes=[row["village_id"] for row in rows])
     return [
         {
             "village__code": row["village_id"],
-            "village__name": names.get(row["village_id"], {}).get("name", ""),
-            "village__parent__name": names.get(row["village_id"], {}).get("parent__name", ""),
+            "village__name": names.get(row["village_id"], ("", ""))[0],
+            "village__parent__name": names.get(row["village_id"], ("", ""))[1],
             "households": row["households"],
             "listed": row["listed"],
             "eligible": row["eligible"],

@@ -186,6 +186,8 @@ class DisbursementRequest(models.Model):
     # database guard: a rejected, cancelled or reversed request helped nobody.
     LIVE = frozenset({"submitted", "awaiting_head", "approved", "part_paid", "paid", "closed"})
     PAYABLE = frozenset({"approved", "part_paid"})
+    # Requests that have helped their household (paid, even in part): coverage counts these.
+    HELPED = frozenset({"paid", "closed", "part_paid"})
     OPEN = frozenset({"submitted", "awaiting_head", "approved", "part_paid", "paid"})
 
     number = models.CharField(_("nomor"), max_length=30, unique=True)
