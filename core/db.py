@@ -281,3 +281,29 @@ def run_together(statements: Sequence[tuple[str, list]]) -> None:
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)
+
+
+def deferred_checks_now(*, tables: Sequence[str], keep_deferred_to: str = "") -> None:
+    """Run now, not at COMMIT, the foreign-key checks of rows written to `tables` (PostgreSQL).
+
+    Django's foreign keys are deferred to COMMIT. A booking that writes thousands of
+    rows and then takes the ledger's locks runs their checks here, before the locks
+    (decision 49); the references to `keep_deferred_to` (a row written later in the
+    same transaction) stay deferred. No constraint here is deferrable and initially
+    immediate, so setting them back to DEFERRED restores the defaults.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.conname), ', ') "
+            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND c.condeferrable AND c.condeferred "
+            "AND c.conrelid = ANY (%s::regclass[]) "
+            "AND (%s = '' OR c.confrelid <> %s::regclass)",
+            [list(tables), keep_deferred_to, keep_deferred_to or "pg_class"],
+        )
+        names = cursor.fetchone()[0]
+        if names:
+            cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")

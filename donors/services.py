@@ -8,13 +8,14 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log, diff, snapshot
+from core.db import deferred_checks_now
 from core.identity import IdentityError, parse_nip
 from core.models import Job
 from core.money import format_rupiah
@@ -432,30 +433,6 @@ def _void_receipts(queryset, reason: str) -> int:
     return queryset.filter(status=Receipt.Status.VALID).update(
         status=Receipt.Status.VOID, void_reason=reason, voided_at=timezone.now()
     )
-
-
-def _deferred_checks_now() -> None:
-    """Run now, not at COMMIT, the foreign-key checks of the rows a booking wrote (PostgreSQL).
-
-    Django's foreign keys are deferred: left alone, a file's 30.000 checks would run
-    at COMMIT, while the ledger's locks are held. The references to the ledger
-    transaction stay deferred: it is posted after them.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.conname), ', ') "
-            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
-            "WHERE c.contype = 'f' AND c.condeferrable AND c.condeferred "
-            "AND c.conrelid = ANY (ARRAY['donors_donor', 'donors_enrolment', "
-            "'donors_contribution', 'donors_receipt']::regclass[]) "
-            "AND c.confrelid <> 'funds_transaction'::regclass"
-        )
-        names = cursor.fetchone()[0]
-        if names:
-            cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
-            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
 # --- Single gifts ------------------------------------------------------------------------------
@@ -936,7 +913,10 @@ def _payroll_rows_book(imp: PayrollImport, check: PayrollCheck, *, actor, progre
     # Every writer of this fund and bank, and from the chain head on every writer of
     # the ledger, waits while this file holds them: the 30.000 rows above and their
     # foreign-key checks are done before the ledger is touched.
-    _deferred_checks_now()
+    deferred_checks_now(
+        tables=["donors_donor", "donors_enrolment", "donors_contribution", "donors_receipt"],
+        keep_deferred_to="funds_transaction",
+    )
     try:
         tx = ledger.contribution_record(
             fund=scheme.fund,
