@@ -251,12 +251,6 @@ def insert_statement(objs: Sequence[models.Model]) -> tuple[str, list]:
     return _insert_sql(type(objs[0]), len(objs), False, with_pk), params
 
 
-def insert_rows_plain(objs: Sequence[models.Model]) -> None:
-    """INSERT new instances of one model in one statement, not reading their keys back."""
-    if objs:
-        run_together([insert_statement(objs)])
-
-
 def _binds_on_client(cursor) -> bool:
     if connection.vendor != "postgresql":
         return False

@@ -1,4 +1,4 @@
-"""core.db.insert_row / insert_rows_plain write exactly what Model.save() would."""
+"""core.db.insert_row / insert_statement write exactly what Model.save() would."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from core.audit import audit_entry_hash, audit_log, audit_verify
-from core.db import insert_row, insert_rows_plain
+from core.db import insert_row, insert_statement, run_together
 from core.models import AuditEntry
 from funds.models import Account, Fund, MoneyLocation, Posting, Transaction
 from funds.services import contribution_record
@@ -64,7 +64,7 @@ def test_a_transaction_and_its_postings_written_in_one_statement_each_match_the_
         Transaction, slow.pk, skip=("id", "sequence", "hash")
     )
     bank_account, fund_account = Account.objects.get(location=bank), Account.objects.get(fund=fund)
-    insert_rows_plain(
+    run_together_rows(
         [
             Posting(
                 transaction=fast,
@@ -117,7 +117,7 @@ def test_a_row_the_database_refuses_is_reported_as_djangos_integrity_error():
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         # A posting without an amount (NOT NULL).
-        insert_rows_plain(
+        run_together_rows(
             [
                 Posting(
                     transaction=posted,
@@ -128,7 +128,6 @@ def test_a_row_the_database_refuses_is_reported_as_djangos_integrity_error():
             ]
         )
     assert Transaction.objects.count() == 1 and Posting.objects.count() == 2
-    insert_rows_plain([])  # nothing to write is not an error
 
 
 def test_audit_entries_written_this_way_chain_and_verify(admin_user):
@@ -140,3 +139,7 @@ def test_audit_entries_written_this_way_chain_and_verify(admin_user):
     stored = AuditEntry.objects.get(pk=second.pk)
     assert audit_entry_hash(stored) == stored.hash and stored.changes == {"n": "1.50"}
     assert audit_verify() == []
+
+
+def run_together_rows(objs):
+    run_together([insert_statement(objs)])
