@@ -63,9 +63,43 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
-    def save_model(self, request, obj, form, change):
+    # Read-only here: inviting, roles, deactivation, e-mail and the second factor change
+    # only through the Kenanga user screens, whose services refuse a non-admin, keep the
+    # last active admin and write the audit chain. An editable admin page bypassed all three.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):  # pragma: no cover - no change permission
         super().save_model(request, obj, form, change)
         user_roles_set(user=obj, roles=form.cleaned_data.get("roles", []), actor=request.user)
+
+
+def _unregister_account_admins() -> None:
+    """E-mail addresses and authenticators are not edited in the Django admin either.
+
+    Changing a user's address or deleting their TOTP there would take over an account
+    with nothing in the audit chain; the MFA reset is an audited service.
+    """
+    import allauth.account.admin  # noqa: F401  (registers first, so it can be removed)
+    import allauth.mfa.admin  # noqa: F401
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    for model in (EmailAddress, Authenticator):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_account_admins()
 
 
 @admin.register(Organisation)
