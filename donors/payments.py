@@ -398,10 +398,14 @@ def _take_back_or_hold(payment: OnlinePayment, movement: GatewayMovement) -> str
     return "refunded" if movement.kind == GatewayMovement.Kind.REFUND else "disputed"
 
 
+# Stripe's dispute states in which the money came back to the organisation.
+DISPUTES_WON = frozenset({"won", "warning_closed"})
+
+
 def _dispute_sync(*, dispute_id: str, event_id: str = "") -> str:
     """A chargeback takes the money back: reverse what still stands of the gift."""
     dispute = gateway.dispute_retrieve(dispute_id)
-    if dispute.status in ("won", "warning_closed"):
+    if dispute.status in DISPUTES_WON:
         return f"ignored: dispute {dispute.status}"
     charge = gateway.charge_retrieve(_id(dispute.charge))
     payment = (
@@ -504,11 +508,29 @@ def _settled(movement: GatewayMovement, actor, action: str, **changes) -> None:
     audit_log(movement, f"donors.gateway.{action}", actor=actor, changes=changes)
 
 
+def _refuse_won_dispute(movement: GatewayMovement) -> None:
+    """A pending dispute is asked again before it is booked: one won gave the money back.
+
+    Asked before any row is locked (a call to Stripe), so no writer waits on it.
+    """
+    if movement.kind != GatewayMovement.Kind.DISPUTE:
+        return
+    if gateway.dispute_retrieve(movement.stripe_id).status in DISPUTES_WON:
+        raise DonorError(
+            _(
+                "Stripe menyatakan sengketa %(id)s dimenangkan: uangnya kembali, jadi sumbangan "
+                "tidak dibalik."
+            )
+            % {"id": movement.stripe_id}
+        )
+
+
 @transaction.atomic
 def gateway_movement_book(*, movement: GatewayMovement, actor) -> GatewayMovement:
     """Book a pending refund or dispute now that its fund and the gateway hold enough."""
     if not (getattr(actor, "roles", frozenset()) & SETTLERS):
         raise DonorError(_("Hanya pengelola dana atau bendahara yang dapat membukukan ini."))
+    _refuse_won_dispute(movement)
     payment, movement = _lock_pending(movement)
     _movement_book(payment, movement, actor=actor)
     _settled(movement, actor, "movement_booked", amount=movement.amount)
@@ -562,6 +584,7 @@ def gateway_movement_cover_approve(*, movement: GatewayMovement, actor) -> Gatew
     """Approve a proposed cover: move the shortfall in, then book the refund, all at once."""
     if not (getattr(actor, "roles", frozenset()) & SETTLERS):
         raise DonorError(_("Hanya pengelola dana lain atau bendahara yang dapat menyetujui."))
+    _refuse_won_dispute(movement)
     payment, movement = _lock_pending(movement)
     if movement.proposed_by_id is None:
         raise DonorError(_("Belum ada usulan penutupan untuk disetujui."))

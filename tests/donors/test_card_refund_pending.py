@@ -243,10 +243,52 @@ def test_a_pending_refund_is_covered_from_an_unrestricted_fund_once_another_pers
 @pytest.mark.parametrize("who", ["verifier", "auditor", "csr_partner"])
 def test_only_fund_managers_and_treasurers_settle_a_pending_refund(pending, personas, who):
     movement = GatewayMovement.objects.get(payment=pending[0])
-    with pytest.raises(DonorError):
+    with pytest.raises(DonorError, match="Hanya pengelola dana atau bendahara"):
         gateway_movement_book(movement=movement, actor=personas[who])
-    with pytest.raises(DonorError):
+    with pytest.raises(DonorError, match="Hanya pengelola dana lain atau bendahara"):
         gateway_movement_cover_approve(movement=movement, actor=personas[who])
+    with pytest.raises(DonorError, match="Hanya pengelola dana yang dapat mengusulkan"):
+        gateway_movement_cover_propose(
+            movement=movement, fund=None, location=None, reason="x", actor=personas[who]
+        )
+    movement.refresh_from_db()
+    assert movement.status == GatewayMovement.Status.PENDING and movement.proposed_by is None
+
+
+def test_a_treasurer_may_settle_but_not_propose_a_cover(pending, personas):
+    movement = GatewayMovement.objects.get(payment=pending[0])
+    with pytest.raises(DonorError, match="Hanya pengelola dana yang dapat mengusulkan"):
+        gateway_movement_cover_propose(
+            movement=movement, fund=None, location=None, reason="x", actor=personas["treasurer"]
+        )
+
+
+def test_a_pending_dispute_that_stripe_says_was_won_is_not_booked(pending, personas, monkeypatch):
+    from types import SimpleNamespace
+
+    from donors import gateway
+
+    payment = pending[0]
+    movement = GatewayMovement.objects.get(payment=payment)
+    GatewayMovement.objects.filter(pk=movement.pk).update(
+        kind=GatewayMovement.Kind.DISPUTE, stripe_id="dp_menang"
+    )
+    movement.refresh_from_db()
+    asked = []
+
+    def dispute(dispute_id):
+        asked.append(dispute_id)
+        return SimpleNamespace(status="won")
+
+    monkeypatch.setattr(gateway, "dispute_retrieve", dispute)
+    for settle in (gateway_movement_book, gateway_movement_cover_approve):
+        with pytest.raises(DonorError, match="dimenangkan"):
+            settle(movement=movement, actor=personas["treasurer"])
+    assert asked == ["dp_menang", "dp_menang"]
+    movement.refresh_from_db()
+    payment.refresh_from_db()
+    assert movement.status == GatewayMovement.Status.PENDING and movement.transaction is None
+    assert payment.refunded_amount == 0
 
 
 def test_a_cover_must_come_from_another_unrestricted_fund_with_a_reason(
