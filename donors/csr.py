@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_log, snapshot
 from core.money import format_rupiah
+from core.money import quantize as money_quantize
 from core.roles import Role
 from core.services import user_roles_set
 from core.uploads import stored_file_save
@@ -559,7 +560,7 @@ def _handover_value(item: GoodsItem, quantity: int) -> Decimal:
     if quantity == item.quantity_left:
         handed = sum((h.valuation for h in item.handovers.all()), Decimal("0"))
         return item.valuation - handed
-    return (item.valuation * quantity / item.quantity).quantize(Decimal("0.01"))
+    return money_quantize(item.valuation * quantity / item.quantity)
 
 
 @transaction.atomic
@@ -607,6 +608,12 @@ def goods_hand_on(
     if len(photos) > HANDOVER_PHOTOS_MAX:
         raise DonorError(_("Paling banyak %(n)s foto per penyerahan.") % {"n": HANDOVER_PHOTOS_MAX})
     valuation = _handover_value(item, quantity)
+    if valuation <= 0:
+        # A part of goods valued at less than one sen: hand on more units at once.
+        raise DonorError(
+            _("Nilai taksiran %(n)s unit ini kurang dari Rp0,01: serahkan lebih banyak unit.")
+            % {"n": quantity}
+        )
     handover = GoodsHandover(
         item=item,
         quantity=quantity,

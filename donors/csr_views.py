@@ -448,10 +448,23 @@ def goods_hand_on(request, pk: int):
             "household": household,
             "found": found,
             "q": q,
-            "handovers": item.handovers.select_related("delivery").prefetch_related("photos"),
+            "handovers": _with_village_names(
+                item.handovers.select_related("delivery").prefetch_related("photos")
+            ),
             "photos_max": csr.HANDOVER_PHOTOS_MAX,
         },
     )
+
+
+def _with_village_names(handovers) -> list[GoodsHandover]:
+    """Attach each hand-on's village name, all read in one query (not one per row)."""
+    from beneficiaries.selectors import village_names
+
+    handovers = list(handovers)
+    names = village_names(codes={h.desa for h in handovers})
+    for h in handovers:
+        h.village_label = names.get(h.desa, (h.desa, ""))[0]
+    return handovers
 
 
 def _get_handover_for_user(request: HttpRequest, pk: int) -> GoodsHandover:

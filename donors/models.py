@@ -710,15 +710,6 @@ class GoodsHandover(models.Model):
     def __str__(self) -> str:
         return f"{self.bast_number}: {self.quantity} × {self.item.description}"
 
-    @property
-    def desa_name(self) -> str:
-        from beneficiaries.models import Region
-
-        return (
-            Region.objects.filter(code=self.desa).values_list("name", flat=True).first()
-            or self.desa
-        )
-
 
 class GoodsHandoverPhoto(models.Model):
     """A photo of a handover, in the encrypted upload store (content-checked, re-encoded)."""

@@ -383,3 +383,15 @@ def test_two_hand_ons_at_once_never_give_away_more_than_was_received(org, person
     item.refresh_from_db()
     assert item.handed_on_quantity == 4
     assert sum(h.quantity for h in GoodsHandover.objects.filter(item=item)) == 4
+
+
+def test_a_part_worth_less_than_one_sen_is_refused_with_its_own_reason(regions, partner, personas):
+    manager = personas["fund_manager"]
+    item = received_computers(partner, manager, quantity=3)
+    GoodsItem.objects.filter(pk=item.pk).update(valuation=Decimal("0.01"))
+    item.refresh_from_db()
+    with pytest.raises(DonorError, match="kurang dari Rp0,01"):
+        to_facility(item, manager, 1, "BAST/S/1")
+    assert not GoodsHandover.objects.exists()
+    # Handed on whole, the goods keep their value.
+    assert to_facility(item, manager, 3, "BAST/S/1").valuation == Decimal("0.01")
