@@ -29,7 +29,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[\s.]\d+)*")
 _GROUP = re.compile(r"\d+")
 # Not the digits of a decimal number (neither `0.0812…` nor `0812….5`).
-_PHONE = re.compile(r"(?<!\d)(?<!\d\.)(\+62|62|0)8[\d\s-]{7,13}\d(?!\d)(?!\.\d)")
+# "+62 812 …" and "+62-812-…" as people write them: a space or hyphen may follow +62.
+_PHONE = re.compile(r"(?<!\d)(?<!\d\.)(\+62[\s-]?|62|0)8[\d\s-]{7,13}\d(?!\d)(?!\.\d)")
 _IDENTITY_MASK = "[nomor-identitas]"
 
 # Attributes every LogRecord has; anything else was passed as `extra=`.

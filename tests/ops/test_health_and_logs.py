@@ -68,6 +68,8 @@ def test_a_check_that_raises_is_reported_as_failed_not_as_a_crash(client, monkey
         "NIP 197805152005011002 baru",
         "telepon 0812-3456-7890 salah",
         "kontak +6281234567890",
+        "kontak +62 812 3456 7890",
+        "kontak +62-812-3456-7890",
         "surel budi.santoso@sragenkab.go.id ditolak",
     ],
 )
