@@ -403,16 +403,21 @@ def goods_hand_on(request, pk: int):
     from beneficiaries.selectors import household_search
 
     item = _get_goods_for_user(request, pk)
-    form = HandOnForm(request.POST or None, initial={"recipient": "household"})
+    # A NIK or KK number is searched by POST, never carried in a URL (history, logs).
+    searching = request.method == "POST" and "search" in request.POST
+    if searching:
+        require_write(request, MANAGER)
+    handing_on = request.method == "POST" and not searching
+    form = HandOnForm(request.POST if handing_on else None, initial={"recipient": "household"})
     household_pk = request.POST.get("household") or request.GET.get("household")
     household = (
         Household.objects.select_related("village").filter(pk=_int(household_pk)).first()
-        if household_pk
+        if household_pk and not searching
         else None
     )
-    q = request.GET.get("q", "").strip()
-    found = household_search(q=q)[:20] if q and household is None else []
-    if request.method == "POST":
+    q = request.POST.get("q", "").strip() if searching else ""
+    found = household_search(q=q)[:20] if q else []
+    if handing_on:
         require_write(request, MANAGER)
         if form.is_valid():
             data = form.cleaned_data

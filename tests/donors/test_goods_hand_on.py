@@ -395,3 +395,24 @@ def test_a_part_worth_less_than_one_sen_is_refused_with_its_own_reason(regions, 
     assert not GoodsHandover.objects.exists()
     # Handed on whole, the goods keep their value.
     assert to_facility(item, manager, 3, "BAST/S/1").valuation == Decimal("0.01")
+
+
+def test_the_household_is_searched_by_post_and_no_nik_travels_in_a_url(
+    client, computers, home, personas
+):
+    from beneficiaries.models import Membership
+
+    nik = Membership.objects.filter(household=home).first().person.nik
+    client.force_login(personas["fund_manager"])
+    url = reverse("donors:goods_hand_on", args=[computers.pk])
+    page = client.get(url).content.decode()
+    assert 'method="post" class="row g-2 col-lg-6 mb-2" role="search"' in page
+    found = client.post(url, {"search": "1", "q": nik})
+    body = found.content.decode()
+    assert found.status_code == 200 and f"?household={home.pk}" in body
+    assert nik not in body.split('name="q"')[0]  # only echoed back in the search box
+    assert not GoodsHandover.objects.exists()  # a search records nothing
+    # A search with nothing found says so; a read-only role may not search here.
+    assert "Tidak ditemukan" in client.post(url, {"search": "1", "q": "9999"}).content.decode()
+    client.force_login(personas["auditor"])
+    assert client.post(url, {"search": "1", "q": nik}).status_code == 403
