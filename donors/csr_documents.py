@@ -44,8 +44,13 @@ def _photo_rows(impact: Impact) -> list:
     def cell(evidence_id):
         if not evidence_id:
             return Paragraph("-", STYLES["Small"])
+        try:
+            jpeg = impact_photo_jpeg(stored[evidence_id])
+        except FileNotFoundError:
+            # Removed under its retention (purge_files): the report still renders.
+            return Paragraph("-", STYLES["Small"])
         return PdfImage(
-            io.BytesIO(impact_photo_jpeg(stored[evidence_id])),
+            io.BytesIO(jpeg),
             width=60 * mm,
             height=45 * mm,
             kind="proportional",

@@ -548,10 +548,14 @@ def impact_photo(request, pk: int, evidence: int):
     stored = photo_of(pledge=pledge, evidence_id=evidence)
     if stored is None:
         raise Http404
-    response = HttpResponse(impact_photo_jpeg(stored), content_type="image/jpeg")
+    try:
+        jpeg = impact_photo_jpeg(stored)
+    except FileNotFoundError:
+        raise Http404 from None  # removed under its retention
+    response = HttpResponse(jpeg, content_type="image/jpeg")
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=600"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -183,3 +183,21 @@ def test_another_partner_cannot_reach_the_photos(client, rehab_pledge, personas)
     assert (
         client.get(reverse("donors:impact_photo", args=[pledge.pk, evidence_id])).status_code == 404
     )
+
+
+def test_a_photo_removed_under_its_retention_leaves_the_report_whole(client, rehab_pledge, partner):
+    from core.uploads import stored_file_delete
+    from disbursements.models import Evidence
+
+    pledge, consented, _ = rehab_pledge
+    evidence_id = min(_photo_ids(consented))
+    stored_file_delete(stored=Evidence.objects.get(pk=evidence_id).stored)
+    client.force_login(partner.user)
+
+    photo = client.get(reverse("donors:impact_photo", args=[pledge.pk, evidence_id]))
+    pdf = client.get(reverse("donors:pledge_report", args=[pledge.pk]) + "?format=pdf")
+
+    assert photo.status_code == 404
+    assert pdf.status_code == 200
+    images = [img for page in PdfReader(io.BytesIO(pdf.content)).pages for img in page.images]
+    assert len(images) == 1  # the other photo of the pair is still shown
