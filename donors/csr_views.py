@@ -786,7 +786,16 @@ def movement_approve(request, pk: int):
     return _settle(
         request,
         pk,
-        lambda m: payments.gateway_movement_cover_approve(movement=m, actor=request.user),
+        lambda m: payments.gateway_movement_cover_approve(
+            movement=m,
+            actor=request.user,
+            # The proposal as the approver saw it; a changed one is refused.
+            seen=(
+                _int(request.POST.get("cover_fund")),
+                _int(request.POST.get("cover_location")),
+                request.POST.get("cover_reason", ""),
+            ),
+        ),
     )
 
 

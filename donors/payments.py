@@ -580,8 +580,14 @@ def gateway_movement_cover_propose(
 
 
 @transaction.atomic
-def gateway_movement_cover_approve(*, movement: GatewayMovement, actor) -> GatewayMovement:
-    """Approve a proposed cover: move the shortfall in, then book the refund, all at once."""
+def gateway_movement_cover_approve(
+    *, movement: GatewayMovement, actor, seen: tuple[int, int, str] | None = None
+) -> GatewayMovement:
+    """Approve a proposed cover: move the shortfall in, then book the refund, all at once.
+
+    `seen` is the proposal (fund pk, location pk, reason) the approver was shown: a
+    proposal changed since is refused, so nobody approves money they did not see.
+    """
     if not (getattr(actor, "roles", frozenset()) & SETTLERS):
         raise DonorError(_("Hanya pengelola dana lain atau bendahara yang dapat menyetujui."))
     _refuse_won_dispute(movement)
@@ -590,6 +596,14 @@ def gateway_movement_cover_approve(*, movement: GatewayMovement, actor) -> Gatew
         raise DonorError(_("Belum ada usulan penutupan untuk disetujui."))
     if movement.proposed_by_id == actor.pk:
         raise DonorError(_("Pengusul tidak boleh menyetujui usulannya sendiri."))
+    if seen is not None and seen != (
+        movement.cover_fund_id,
+        movement.cover_location_id,
+        movement.cover_reason,
+    ):
+        raise DonorError(
+            _("Usulan berubah sejak halaman ini dibuka: periksa lagi sebelum menyetujui.")
+        )
     fund_short, location_short = cover_shortfall(movement)
     date = timezone.localdate()
     label = {"id": movement.stripe_id, "r": movement.cover_reason}

@@ -354,7 +354,22 @@ def test_the_fund_manager_proposes_and_the_treasurer_approves_through_the_pages(
     assert client.post(reverse("donors:movement_approve", args=[movement.pk])).status_code == 403
     client.force_login(personas["treasurer"])
     assert client.get(reverse("donors:movement_approve", args=[movement.pk])).status_code == 405
-    client.post(reverse("donors:movement_approve", args=[movement.pk]))
+    page = client.get(reverse("donors:movement_detail", args=[movement.pk])).content.decode()
+    seen = {
+        "cover_fund": str(operational.pk),
+        "cover_location": str(csr_books.bank.pk),
+        "cover_reason": "Biaya ditanggung",
+    }
+    for name, value in seen.items():
+        assert f'name="{name}" value="{value}"' in page  # the proposal the approver sees
+    # The proposal changed after the page was opened: refused, nothing booked.
+    client.post(
+        reverse("donors:movement_approve", args=[movement.pk]), {**seen, "cover_reason": "x"}
+    )
+    client.post(reverse("donors:movement_approve", args=[movement.pk]), {})
+    movement.refresh_from_db()
+    assert movement.status == GatewayMovement.Status.PENDING
+    client.post(reverse("donors:movement_approve", args=[movement.pk]), seen)
 
     movement.refresh_from_db()
     assert movement.status == GatewayMovement.Status.BOOKED
