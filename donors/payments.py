@@ -604,6 +604,10 @@ def gateway_movement_cover_approve(
         raise DonorError(
             _("Usulan berubah sejak halaman ini dibuka: periksa lagi sebelum menyetujui.")
         )
+    cover = movement.cover_fund
+    if not cover.is_active or cover.restriction != ledger.Fund.Restriction.UNRESTRICTED:
+        # Checked again: the fund may have been closed or restricted since the proposal.
+        raise DonorError(_("Penutupan hanya dari dana tanpa pembatasan."))
     fund_short, location_short = cover_shortfall(movement)
     date = timezone.localdate()
     label = {"id": movement.stripe_id, "r": movement.cover_reason}

@@ -308,6 +308,15 @@ def test_a_cover_must_come_from_another_unrestricted_fund_with_a_reason(
             gateway_movement_cover_propose(movement=movement, actor=manager, **kwargs)
     with pytest.raises(DonorError, match="Belum ada usulan"):
         gateway_movement_cover_approve(movement=movement, actor=personas["treasurer"])
+    # A fund closed after the proposal no longer covers it.
+    gateway_movement_cover_propose(
+        movement=movement, actor=manager, fund=operational, location=csr_books.bank, reason="x"
+    )
+    Fund.objects.filter(pk=operational.pk).update(is_active=False)
+    with pytest.raises(DonorError, match="tanpa pembatasan"):
+        gateway_movement_cover_approve(movement=movement, actor=personas["treasurer"])
+    movement.refresh_from_db()
+    assert movement.status == GatewayMovement.Status.PENDING
 
 
 def test_a_refund_larger_than_the_payment_is_refused_and_nothing_recorded(client, pledge):
