@@ -102,11 +102,7 @@ def user_roles_set(*, user: User, roles: list[str], actor: User | None) -> None:
     for role in wanted - current:
         UserRole.objects.create(user=user, role=role)
     UserRole.objects.filter(user=user, role__in=current - wanted).delete()
-    # The admin role is what opens the Django admin (users, roles, MFA devices).
-    is_admin = Role.ADMIN in wanted
-    if user.is_staff != is_admin or user.is_superuser != is_admin:
-        user.is_staff = user.is_superuser = is_admin
-        user.save(update_fields=["is_staff", "is_superuser"])
+    _admin_flags_set(user, Role.ADMIN in wanted)
     if wanted != current:
         audit_log(
             user,
@@ -164,12 +160,15 @@ def _other_active_admins(user: User) -> int:
     return sum(1 for admin in admins if admin.pk != user.pk)
 
 
-def _roles_sync_admin_flags(user: User) -> None:
-    # The admin role is what opens the Django admin (kept for emergencies).
-    is_admin = UserRole.objects.filter(user=user, role=Role.ADMIN).exists()
+def _admin_flags_set(user: User, is_admin: bool) -> None:
+    # The admin role, and only it, opens the Django admin (read-only for accounts).
     if user.is_staff != is_admin or user.is_superuser != is_admin:
         user.is_staff = user.is_superuser = is_admin
         user.save(update_fields=["is_staff", "is_superuser"])
+
+
+def _roles_sync_admin_flags(user: User) -> None:
+    _admin_flags_set(user, UserRole.objects.filter(user=user, role=Role.ADMIN).exists())
 
 
 def user_sessions_end(*, user: User) -> int:
